@@ -1,0 +1,65 @@
+// A WireGuard configuration as read from a wg-quick style INI file or the UAPI text form.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wgnet/ip.hpp"
+#include "wgnet/result.hpp"
+
+namespace wgnet {
+
+using Key32 = std::array<uint8_t, 32>;
+
+// An endpoint as written: an IP literal or a host name, resolved later (by the system, at start).
+struct EndpointSpec {
+  std::string host;  // "198.18.0.1", "fd00::1" (no brackets) or "vpn.example"
+  uint16_t port = 0;
+  std::string to_string() const;
+};
+
+struct PeerConfig {
+  Key32 public_key{};
+  std::optional<Key32> preshared_key;  // an all-zero PresharedKey means none
+  std::optional<EndpointSpec> endpoint;
+  std::vector<IpPrefix> allowed_ips;
+  uint16_t persistent_keepalive = 0;  // seconds, 0 = off
+  int line = 0;                       // where its [Peer] section starts, for messages
+};
+
+struct InterfaceConfig {
+  Key32 private_key{};
+  std::vector<IpPrefix> addresses;  // Address= (v4 and v6, several)
+  std::vector<IpAddress> dns_servers;
+  std::vector<std::string> dns_search;  // non-IP entries of DNS=
+  uint16_t mtu = 1420;                  // wg-quick's default
+  std::optional<uint16_t> listen_port;
+};
+
+struct Config {
+  std::string source;  // file name, for messages
+  InterfaceConfig interface;
+  std::vector<PeerConfig> peers;
+};
+
+// Non-fatal findings while parsing (ignored wg-quick keys, loose file permissions).
+using WarningSink = std::function<void(const std::string&)>;
+
+// Parses the text of a config. `source` names it in messages ("wg.conf"). Accepts the wg-quick INI
+// form and the UAPI form (private_key=<hex> ...), detected from the content.
+Result<Config> parse_config(std::string_view text, std::string_view source,
+                            const WarningSink& warn = {});
+
+// Reads and parses a file; warns when it is readable by group or others (wg-quick's rule).
+Result<Config> load_config(const std::string& path, const WarningSink& warn = {});
+
+// Base64 WireGuard key: exactly 44 characters ending in '='; decoding is constant-time.
+std::optional<Key32> parse_key_base64(std::string_view text);
+std::string key_to_base64(const Key32& key);
+
+}  // namespace wgnet

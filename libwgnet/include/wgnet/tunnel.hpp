@@ -1,0 +1,130 @@
+// The public API of libwgnet: an in-process WireGuard tunnel with its own TCP/IP stack.
+//
+//   auto cfg = wgnet::load_config("wg.conf");
+//   auto tun = wgnet::Tunnel::open(*cfg, {});
+//   auto fd  = (*tun)->dial_tcp("10.0.0.2", 22, {});   // an ordinary connected socket
+//
+// Nothing here creates an OS network interface or needs privileges: the OS only sees encrypted
+// UDP datagrams to the peer's endpoint. A Tunnel runs one event loop thread that owns the
+// WireGuard device and the lwIP stack; every call below is thread-safe and may block the caller
+// (never the loop). Connections are handed out as file descriptors (one end of a socketpair)
+// so that libraries which want a socket (libssh2, libcurl) run over the tunnel unchanged.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wgnet/config.hpp"
+#include "wgnet/fd.hpp"
+#include "wgnet/ip.hpp"
+#include "wgnet/result.hpp"
+
+namespace wgnet {
+
+enum class LogLevel { kError, kWarning, kInfo, kDebug };
+// The library never writes to stderr itself; tools pass a sink (e.g. for -v).
+using LogSink = std::function<void(LogLevel, const std::string&)>;
+
+struct TunnelOptions {
+  LogSink log;  // may be empty
+  // How long open() + first use may wait for the first handshake before reporting
+  // kHandshakeTimeout.
+  std::chrono::milliseconds handshake_timeout{10000};
+};
+
+enum class AddressFamily { kAny, kV4, kV6 };
+
+struct DialOptions {
+  AddressFamily family = AddressFamily::kAny;
+  bool numeric_only = false;  // -n: the host must be an IP literal, never resolved
+  std::chrono::milliseconds timeout{0};              // whole dial, 0 = none beyond per-attempt
+  std::chrono::milliseconds attempt_timeout{5000};   // per address, when a name has several
+};
+
+struct Connection {
+  Fd fd;           // SOCK_STREAM socketpair end for TCP, SOCK_DGRAM for connected UDP
+  Endpoint local;  // our tunnel address and port
+  Endpoint remote;
+};
+
+// Per-process counters for -v and benchmarks.
+struct TunnelStats {
+  uint64_t tx_bytes = 0;  // WireGuard datagram bytes sent / received on the UDP socket
+  uint64_t rx_bytes = 0;
+  uint64_t inner_tx_bytes = 0;  // IP bytes the stack sent / received through the tunnel
+  uint64_t inner_rx_bytes = 0;
+  std::optional<std::chrono::milliseconds> handshake_time;  // first handshake, from open()
+  std::string peer_public_key;  // base64, of the peer that completed the first handshake
+  std::string peer_endpoint;
+};
+
+class TcpListener;
+class UdpSocket;
+
+class Tunnel {
+ public:
+  // Opens the UDP socket, resolves peer endpoints (system resolver; the only time it is used),
+  // starts the event loop and begins the handshake at once with every peer that has an endpoint.
+  static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
+  virtual ~Tunnel() = default;
+
+  // Waits until a handshake with some peer has completed (or the handshake timeout elapses).
+  virtual Result<void> wait_handshake() = 0;
+
+  // TCP connection through the tunnel. `host` is an IP literal or a name resolved through the
+  // tunnel's DNS (several addresses are tried in turn, IPv6 and IPv4 interleaved).
+  virtual Result<Connection> dial_tcp(const std::string& host, uint16_t port,
+                                      const DialOptions& options) = 0;
+  // Connected UDP "socket": each read/write on the fd is one datagram.
+  virtual Result<Connection> dial_udp(const std::string& host, uint16_t port,
+                                      const DialOptions& options) = 0;
+
+  // Listens on a tunnel address (empty = all of ours) and port (0 = any).
+  virtual Result<std::unique_ptr<TcpListener>> listen_tcp(const std::string& address,
+                                                          uint16_t port) = 0;
+  // Binds a UDP port on a tunnel address; the first datagram received fixes the remote and the
+  // returned connection behaves as dial_udp's (nc -u -l semantics).
+  virtual Result<Connection> listen_udp_first(const std::string& address, uint16_t port,
+                                              std::chrono::milliseconds timeout) = 0;
+
+  // An unconnected UDP socket on a tunnel address (servers: one socket, many remotes).
+  virtual Result<std::unique_ptr<UdpSocket>> bind_udp(const std::string& address,
+                                                      uint16_t port) = 0;
+
+  // Resolves a name through the tunnel's DNS servers (never the system resolver). IP literals
+  // are returned as they are. Fails with kResolve and a clear message when the config has no
+  // DNS= servers.
+  virtual Result<std::vector<IpAddress>> resolve(const std::string& name,
+                                                 AddressFamily family) = 0;
+
+  // Our tunnel addresses (from Address=).
+  virtual std::vector<IpPrefix> addresses() const = 0;
+  virtual TunnelStats stats() const = 0;
+};
+
+class TcpListener {
+ public:
+  virtual ~TcpListener() = default;
+  virtual Endpoint local() const = 0;
+  // Waits for the next connection; timeout 0 waits forever.
+  virtual Result<Connection> accept(std::chrono::milliseconds timeout) = 0;
+};
+
+class UdpSocket {
+ public:
+  virtual ~UdpSocket() = default;
+  virtual Endpoint local() const = 0;
+  // Receives one datagram into buf; returns its length (truncated to buf.size()). timeout 0
+  // waits forever; kTimeout when nothing arrived in time.
+  virtual Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from,
+                                   std::chrono::milliseconds timeout) = 0;
+  virtual Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) = 0;
+};
+
+}  // namespace wgnet

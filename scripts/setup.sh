@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages wgnet builds and tests with, and fetches the lwIP 2.1.3 source
+# (Debian's source package) into deps/lwip. Safe to run again; does nothing that is already done.
+# Run as root, or as a user with sudo.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Build: compiler toolchain, crypto, CLI parsing, DNS codec, tool libraries.
+build_pkgs=(build-essential cmake pkg-config libsodium-dev libssl-dev libb2-dev libcli11-dev
+  libldns-dev libssh2-1-dev libcurl4-openssl-dev googletest libgtest-dev scdoc dpkg-dev)
+# Tests: the interop lab (wireguard-go peer in a network namespace, real services behind it).
+test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 dnsmasq-base socat
+  openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring)
+
+missing=()
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+"$top/scripts/fetch-lwip.sh"
