@@ -1,0 +1,396 @@
+#include "io/tunnel_impl.hpp"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "io/loop_call.hpp"
+#include "io/peer_endpoints.hpp"
+
+namespace wgnet {
+
+Result<std::unique_ptr<Tunnel>> Tunnel::open(const Config& config, TunnelOptions options) {
+  return io::TunnelImpl::open(config, std::move(options));
+}
+
+}  // namespace wgnet
+
+namespace wgnet::io {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+// How often the peer's host name is looked up again while handshakes go unanswered:
+// every N initiations (about 30 s at the protocol's 5 s cadence).
+constexpr int kReresolveEveryAttempts = 6;
+constexpr int kEndpointResolveTries = 3;
+// A single address with no -w: as long as a TCP connect takes to give up on its own.
+constexpr milliseconds kDefaultConnectTimeout{60000};
+
+std::string strip_brackets(const std::string& host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    return host.substr(1, host.size() - 2);
+  return host;
+}
+
+bool family_allows(AddressFamily family, const IpAddress& ip) {
+  return family == AddressFamily::kAny || (family == AddressFamily::kV4) == ip.is_v4();
+}
+
+}  // namespace
+
+TunnelImpl::TunnelImpl(const Config& config, TunnelOptions options)
+    : config_(config), options_(std::move(options)), opened_at_(SteadyClock::now()) {}
+
+Result<std::unique_ptr<Tunnel>> TunnelImpl::open(const Config& config, TunnelOptions options) {
+  if (config.peers.empty())
+    return make_error(ErrorCode::kConfig, config.source + ": no [Peer] section: nothing to talk to");
+  if (config.interface.addresses.empty())
+    return make_error(ErrorCode::kConfig,
+                      config.source + ": [Interface] has no Address=: the tunnel needs one");
+  std::unique_ptr<TunnelImpl> tunnel(new TunnelImpl(config, std::move(options)));
+  if (auto started = tunnel->start(); !started) return started.error();
+  return std::unique_ptr<Tunnel>(std::move(tunnel));
+}
+
+void TunnelImpl::log(LogLevel level, const std::string& message) const {
+  if (options_.log) options_.log(level, message);
+}
+
+Result<void> TunnelImpl::start() {
+  core::DeviceConfig dc;
+  dc.private_key = config_.interface.private_key;
+  dc.mtu = config_.interface.mtu;
+  for (const auto& peer : config_.peers) {
+    core::DeviceConfig::Peer p;
+    p.public_key = peer.public_key;
+    p.preshared_key = peer.preshared_key;
+    p.allowed_ips = peer.allowed_ips;
+    p.persistent_keepalive = peer.persistent_keepalive;
+    if (peer.endpoint) {
+      auto resolved = resolve_peer_endpoint(*peer.endpoint, kEndpointResolveTries);
+      if (!resolved) return resolved.error();
+      p.endpoints = std::move(*resolved);
+    }
+    dc.peers.push_back(std::move(p));
+  }
+  failed_attempts_.assign(dc.peers.size(), 0);
+
+  std::string error;
+  device_ = core::Device::create(dc, env_, &error);
+  if (!device_) return make_error(ErrorCode::kConfig, config_.source + ": " + error);
+
+  // Room for the largest datagram a peer may send: MTU + 32 bytes of header and tag, padded.
+  auto socket = OuterSocket::open(config_.interface.listen_port,
+                                  std::max<size_t>(2048, config_.interface.mtu + 64u));
+  if (!socket) return socket.error();
+  socket_.emplace(std::move(*socket));
+
+  auto loop = EventLoop::create();
+  if (!loop) return loop.error();
+  loop_ = std::move(*loop);
+  thread_ = std::thread([this] { loop_->run(); });
+
+  auto ready = call_on_loop(*loop_, [this]() -> Result<void> {
+    NetstackConfig nc{config_.interface.addresses, config_.interface.mtu};
+    auto host = NetstackHost::create(*loop_, nc, [this](std::span<const uint8_t> packet) {
+      device_->send_ip(packet, boottime_now(), *this);
+    });
+    if (!host) return host.error();
+    netstack_ = std::move(*host);
+    for (int fd : {socket_->fd_v4(), socket_->fd_v6()}) {
+      if (fd >= 0) loop_->add(fd, EPOLLIN, [this, fd](uint32_t) { on_outer_readable(fd); });
+    }
+    loop_->add_timer_source(
+        [this] {
+          core::Time deadline = device_->next_deadline();
+          if (deadline == core::kNever) return SteadyClock::time_point::max();
+          auto wait = std::max(deadline - boottime_now(), core::Time::zero());
+          return SteadyClock::now() + duration_cast<SteadyClock::duration>(wait);
+        },
+        [this] { device_->on_deadline(boottime_now(), *this); });
+    for (size_t i = 0; i < config_.peers.size(); ++i) {
+      const auto& peer = config_.peers[i];
+      log(LogLevel::kInfo, "peer " + key_to_base64(peer.public_key) + " endpoint " +
+                               (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
+    }
+    log(LogLevel::kDebug, "listening on UDP port " + std::to_string(socket_->port()));
+    device_->start(boottime_now(), *this);
+    return {};
+  });
+  if (!ready) return ready.error();
+
+  dns::ResolverConfig rc;
+  rc.servers = config_.interface.dns_servers;
+  rc.search = config_.interface.dns_search;
+  resolver_ = std::make_unique<dns::Resolver>(rc, *this);
+  return {};
+}
+
+TunnelImpl::~TunnelImpl() {
+  if (loop_) {
+    loop_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  if (reresolve_thread_.joinable()) reresolve_thread_.join();
+  // The loop has stopped: nothing else touches the stack or the device any more.
+  resolver_.reset();
+  netstack_.reset();
+  device_.reset();
+}
+
+// ---- the event loop side ----
+
+void TunnelImpl::on_outer_readable(int fd) {
+  // A few batches per wake-up, then let the loop serve the stack's fds too.
+  for (int round = 0; round < 8; ++round) {
+    core::Time now = boottime_now();
+    size_t n = socket_->receive_batch(fd, [&](std::span<uint8_t> datagram, const Endpoint& from) {
+      device_->receive_datagram(datagram, from, now, *this);
+    });
+    if (n == 0) break;
+  }
+  tx_bytes_.store(socket_->tx_bytes(), std::memory_order_relaxed);
+  rx_bytes_.store(socket_->rx_bytes(), std::memory_order_relaxed);
+}
+
+void TunnelImpl::send_datagram(const Endpoint& to, std::span<const uint8_t> datagram) {
+  socket_->send(to, datagram);
+  tx_bytes_.store(socket_->tx_bytes(), std::memory_order_relaxed);
+}
+
+void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) { netstack_->input(ip_packet); }
+
+void TunnelImpl::on_event(const core::Event& event) {
+  std::string who = event.peer ? key_to_base64(config_.peers.at(*event.peer).public_key) : "?";
+  switch (event.kind) {
+    case core::EventKind::kHandshakeInitiated:
+      log(LogLevel::kDebug, "sending handshake initiation to peer " + who + " (" + event.detail + ")");
+      if (event.peer) {
+        int& attempts = failed_attempts_.at(*event.peer);
+        ++attempts;
+        if (attempts % kReresolveEveryAttempts == 0) reresolve_peer(*event.peer);
+      }
+      break;
+    case core::EventKind::kHandshakeComplete: {
+      if (event.peer) failed_attempts_.at(*event.peer) = 0;
+      auto elapsed = duration_cast<milliseconds>(SteadyClock::now() - opened_at_);
+      std::string endpoint;
+      if (event.peer) {
+        auto status = device_->peers();
+        if (*event.peer < status.size() && status[*event.peer].endpoint)
+          endpoint = status[*event.peer].endpoint->to_string();
+      }
+      bool first = false;
+      {
+        std::lock_guard lock(mu_);
+        if (!handshake_done_) {
+          first = true;
+          handshake_done_ = true;
+          first_handshake_.handshake_time = elapsed;
+          first_handshake_.peer_public_key = who;
+          first_handshake_.peer_endpoint = endpoint;
+        }
+      }
+      if (first) {
+        cv_.notify_all();
+        log(LogLevel::kInfo, "handshake with peer " + who + " at " + endpoint + " complete after " +
+                                 std::to_string(elapsed.count()) + " ms");
+      } else {
+        log(LogLevel::kDebug, "handshake with peer " + who + " complete");
+      }
+      break;
+    }
+    case core::EventKind::kHandshakeGaveUp:
+      log(LogLevel::kWarning, "handshake with peer " + who + " gave up: " + event.detail);
+      {
+        std::lock_guard lock(mu_);
+        handshake_gave_up_ = true;
+      }
+      cv_.notify_all();
+      break;
+    case core::EventKind::kPacketDropped:
+      log(LogLevel::kDebug, "dropped packet: " + event.detail);
+      break;
+    case core::EventKind::kEndpointChanged:
+      log(LogLevel::kInfo, "peer " + who + " roamed to " + event.detail);
+      break;
+    case core::EventKind::kKeypairsExpired:
+      log(LogLevel::kDebug, "keys for peer " + who + " expired and were erased");
+      break;
+  }
+}
+
+void TunnelImpl::reresolve_peer(core::PeerIndex peer) {
+  const auto& spec = config_.peers.at(peer).endpoint;
+  if (!spec || IpAddress::parse(spec->host)) return;  // only host names can change
+  if (reresolving_.exchange(true)) return;
+  if (reresolve_thread_.joinable()) reresolve_thread_.join();
+  // getaddrinfo blocks: do it off the loop, then hand the result back to the loop.
+  reresolve_thread_ = std::thread([this, peer, spec = *spec] {
+    auto resolved = resolve_peer_endpoint(spec, 1);
+    if (resolved) {
+      loop_->post([this, peer, endpoints = std::move(*resolved)]() mutable {
+        log(LogLevel::kInfo, "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
+        device_->set_endpoints(peer, std::move(endpoints));
+      });
+    }
+    reresolving_ = false;
+  });
+}
+
+// ---- caller threads ----
+
+Result<void> TunnelImpl::wait_handshake() {
+  std::unique_lock lock(mu_);
+  auto deadline = opened_at_ + options_.handshake_timeout;
+  cv_.wait_until(lock, deadline, [this] { return handshake_done_ || handshake_gave_up_; });
+  if (handshake_done_) return {};
+  const auto& peer = config_.peers.front();
+  std::string where = peer.endpoint ? peer.endpoint->to_string() : "(no endpoint)";
+  auto secs = duration_cast<milliseconds>(options_.handshake_timeout).count() / 1000.0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", secs);
+  return make_error(ErrorCode::kHandshakeTimeout,
+                    "WireGuard handshake with " + where + " did not complete within " + buf +
+                        " s: the peer never answered (check Endpoint, both public keys and "
+                        "PresharedKey)");
+}
+
+Result<std::vector<IpAddress>> TunnelImpl::resolve(const std::string& name, AddressFamily family) {
+  if (auto ip = IpAddress::parse(strip_brackets(name))) {
+    if (!family_allows(family, *ip))
+      return make_error(ErrorCode::kInvalidArgument,
+                        name + ": address family does not match -4/-6");
+    return std::vector<IpAddress>{*ip};
+  }
+  if (auto ready = wait_handshake(); !ready) return ready.error();
+  return resolver_->resolve(name, family);
+}
+
+Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host,
+                                                         const DialOptions& opts) {
+  if (opts.numeric_only && !IpAddress::parse(strip_brackets(host)))
+    return make_error(ErrorCode::kInvalidArgument,
+                      host + ": not a numeric address, and name resolution is off (-n)");
+  return resolve(host, opts.family);
+}
+
+Error TunnelImpl::explain_dial_failure(Error error) const {
+  std::lock_guard lock(mu_);
+  if (!handshake_done_ && error.code == ErrorCode::kTimeout) {
+    error.code = ErrorCode::kHandshakeTimeout;
+    error.message += " (no WireGuard handshake with the peer has completed)";
+  }
+  return error;
+}
+
+bool TunnelImpl::routable(const IpAddress& ip) const {
+  for (const auto& peer : config_.peers)
+    for (const auto& prefix : peer.allowed_ips)
+      if (prefix.contains(ip)) return true;
+  return false;
+}
+
+Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
+                                        const DialOptions& opts) {
+  if (auto ready = wait_handshake(); !ready) return ready.error();
+  auto addrs = addresses_for(host, opts);
+  if (!addrs) return addrs.error();
+  auto start = SteadyClock::now();
+  Error last = make_error(ErrorCode::kResolve, host + ": no address to connect to");
+  for (const auto& ip : *addrs) {
+    Endpoint remote{ip, port};
+    if (!routable(ip)) {
+      last = make_error(ErrorCode::kNetwork, "no route to " + ip.to_string() +
+                                                 ": no peer's AllowedIPs covers it");
+      log(LogLevel::kDebug, last.message);
+      continue;
+    }
+    milliseconds timeout = addrs->size() > 1 ? opts.attempt_timeout : kDefaultConnectTimeout;
+    if (opts.timeout.count() > 0) {
+      auto left = opts.timeout - duration_cast<milliseconds>(SteadyClock::now() - start);
+      if (left <= milliseconds::zero()) {
+        last = make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
+        break;
+      }
+      timeout = addrs->size() > 1 ? std::min(timeout, left) : left;
+    }
+    log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
+    auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
+      netstack_->dial_tcp(remote, timeout, std::move(done));
+    });
+    if (conn) {
+      log(LogLevel::kInfo, "connected to " + remote.to_string());
+      return conn;
+    }
+    last = conn.error();
+    log(LogLevel::kInfo, "connect to " + remote.to_string() + " failed: " + last.message);
+  }
+  return explain_dial_failure(std::move(last));
+}
+
+Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
+                                        const DialOptions& opts) {
+  if (auto ready = wait_handshake(); !ready) return ready.error();
+  auto addrs = addresses_for(host, opts);
+  if (!addrs) return addrs.error();
+  for (const auto& ip : *addrs) {
+    if (!routable(ip)) continue;
+    Endpoint remote{ip, port};
+    return call_on_loop(*loop_, [&] { return netstack_->dial_udp(remote); });
+  }
+  return make_error(ErrorCode::kNetwork,
+                    "no route to " + host + ": no peer's AllowedIPs covers its addresses");
+}
+
+Result<IpAddress> TunnelImpl::local_address_for(const std::string& address) const {
+  if (address.empty()) return IpAddress{};  // unspecified: every address of ours
+  auto ip = IpAddress::parse(strip_brackets(address));
+  if (!ip) return make_error(ErrorCode::kInvalidArgument, address + ": not an IP address");
+  for (const auto& prefix : config_.interface.addresses)
+    if (prefix.addr == *ip) return *ip;
+  return make_error(ErrorCode::kInvalidArgument,
+                    address + " is not an address of this tunnel (see Address= in " +
+                        config_.source + ")");
+}
+
+Result<Fd> TunnelImpl::open_udp(const IpAddress& server, uint16_t port) {
+  if (!routable(server))
+    return make_error(ErrorCode::kNetwork, "DNS server " + server.to_string() +
+                                               " is not covered by any peer's AllowedIPs");
+  auto conn = call_on_loop(*loop_, [&] { return netstack_->dial_udp(Endpoint{server, port}); });
+  if (!conn) return conn.error();
+  return std::move(conn->fd);
+}
+
+Result<Fd> TunnelImpl::open_tcp(const IpAddress& server, uint16_t port, milliseconds timeout) {
+  Endpoint remote{server, port};
+  auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
+    netstack_->dial_tcp(remote, timeout, std::move(done));
+  });
+  if (!conn) return conn.error();
+  return std::move(conn->fd);
+}
+
+TunnelStats TunnelImpl::stats() const {
+  TunnelStats s;
+  {
+    std::lock_guard lock(mu_);
+    s = first_handshake_;
+  }
+  s.tx_bytes = tx_bytes_.load(std::memory_order_relaxed);
+  s.rx_bytes = rx_bytes_.load(std::memory_order_relaxed);
+  auto inner = call_on_loop(*loop_, [this] { return netstack_->stats(); });
+  s.inner_tx_bytes = inner.inner_tx_bytes;
+  s.inner_rx_bytes = inner.inner_rx_bytes;
+  return s;
+}
+
+}  // namespace wgnet::io

@@ -1,0 +1,90 @@
+// Tunnel: the event loop thread that owns the WireGuard device, the lwIP stack and the UDP
+// sockets, and the thread-safe calls that reach into it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/device.hpp"
+#include "dns/resolver.hpp"
+#include "io/event_loop.hpp"
+#include "io/netstack_host.hpp"
+#include "io/os_environment.hpp"
+#include "io/outer_socket.hpp"
+#include "wgnet/tunnel.hpp"
+
+namespace wgnet::io {
+
+class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::Transport {
+ public:
+  static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
+  ~TunnelImpl() override;
+
+  Result<void> wait_handshake() override;
+  Result<Connection> dial_tcp(const std::string& host, uint16_t port,
+                              const DialOptions& options) override;
+  Result<Connection> dial_udp(const std::string& host, uint16_t port,
+                              const DialOptions& options) override;
+  Result<std::unique_ptr<TcpListener>> listen_tcp(const std::string& address,
+                                                  uint16_t port) override;
+  Result<Connection> listen_udp_first(const std::string& address, uint16_t port,
+                                      std::chrono::milliseconds timeout) override;
+  Result<std::unique_ptr<UdpSocket>> bind_udp(const std::string& address, uint16_t port) override;
+  Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily family) override;
+  std::vector<IpPrefix> addresses() const override { return config_.interface.addresses; }
+  TunnelStats stats() const override;
+
+ private:
+  TunnelImpl(const Config& config, TunnelOptions options);
+  Result<void> start();
+  void log(LogLevel level, const std::string& message) const;
+
+  // core::DeviceSink (loop thread)
+  void send_datagram(const Endpoint& to, std::span<const uint8_t> datagram) override;
+  void deliver_ip(std::span<const uint8_t> ip_packet) override;
+  void on_event(const core::Event& event) override;
+
+  // dns::Transport (caller threads)
+  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
+  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
+                      std::chrono::milliseconds timeout) override;
+
+  void on_outer_readable(int fd);
+  void reresolve_peer(core::PeerIndex peer);
+  bool routable(const IpAddress& ip) const;
+  Result<std::vector<IpAddress>> addresses_for(const std::string& host, const DialOptions& opts);
+  Result<IpAddress> local_address_for(const std::string& address) const;
+  Error explain_dial_failure(Error error) const;
+
+  Config config_;
+  TunnelOptions options_;
+  std::chrono::steady_clock::time_point opened_at_;
+
+  // Owned by the loop thread once started.
+  std::unique_ptr<EventLoop> loop_;
+  std::optional<OuterSocket> socket_;
+  OsEnvironment env_;
+  std::unique_ptr<core::Device> device_;
+  std::unique_ptr<NetstackHost> netstack_;
+  std::vector<int> failed_attempts_;  // per peer, initiations since the last success
+  std::thread thread_;
+  std::thread reresolve_thread_;
+  std::atomic<bool> reresolving_{false};
+
+  std::unique_ptr<dns::Resolver> resolver_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool handshake_done_ = false;
+  bool handshake_gave_up_ = false;
+  TunnelStats first_handshake_;
+  std::atomic<uint64_t> tx_bytes_{0}, rx_bytes_{0};
+};
+
+}  // namespace wgnet::io

@@ -1,0 +1,230 @@
+// Listening TCP and unconnected UDP sockets on the tunnel: the objects a caller thread holds,
+// fed by callbacks that run on the event loop.
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "io/loop_call.hpp"
+#include "io/tunnel_impl.hpp"
+
+namespace wgnet::io {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// A queue filled on the loop thread and drained by a caller thread, with a bound so that a
+// caller that stops draining cannot make the loop hold unbounded memory.
+template <class T>
+class HandoffQueue {
+ public:
+  explicit HandoffQueue(size_t limit) : limit_(limit) {}
+  bool push(T item) {
+    {
+      std::lock_guard lock(mu_);
+      if (items_.size() >= limit_) return false;
+      items_.push_back(std::move(item));
+    }
+    cv_.notify_one();
+    return true;
+  }
+  // timeout 0 waits forever.
+  std::optional<T> pop(milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    auto ready = [this] { return !items_.empty(); };
+    if (timeout.count() == 0) {
+      cv_.wait(lock, ready);
+    } else if (!cv_.wait_for(lock, timeout, ready)) {
+      return std::nullopt;
+    }
+    T item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<T> items_;
+  size_t limit_;
+};
+
+class TunnelTcpListener final : public TcpListener {
+ public:
+  TunnelTcpListener(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
+                    std::shared_ptr<HandoffQueue<Connection>> queue)
+      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
+  ~TunnelTcpListener() override {
+    call_on_loop(loop_, [this] { stack_.close_listener(id_); });
+  }
+  Endpoint local() const override { return local_; }
+  Result<Connection> accept(milliseconds timeout) override {
+    auto conn = queue_->pop(timeout);
+    if (!conn)
+      return make_error(ErrorCode::kTimeout,
+                        "no connection to " + local_.to_string() + " within the timeout");
+    return std::move(*conn);
+  }
+
+ private:
+  EventLoop& loop_;
+  NetstackHost& stack_;
+  uint32_t id_;
+  Endpoint local_;
+  std::shared_ptr<HandoffQueue<Connection>> queue_;
+};
+
+struct Datagram {
+  Endpoint from;
+  std::vector<uint8_t> data;
+};
+
+class TunnelUdpSocket final : public UdpSocket {
+ public:
+  TunnelUdpSocket(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
+                  std::shared_ptr<HandoffQueue<Datagram>> queue)
+      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
+  ~TunnelUdpSocket() override {
+    call_on_loop(loop_, [this] { stack_.close_udp(id_); });
+  }
+  Endpoint local() const override { return local_; }
+  Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from, milliseconds timeout) override {
+    auto d = queue_->pop(timeout);
+    if (!d) return make_error(ErrorCode::kTimeout, "no datagram within the timeout");
+    from = d->from;
+    size_t n = std::min(buf.size(), d->data.size());
+    std::copy_n(d->data.begin(), n, buf.begin());
+    return n;
+  }
+  Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) override {
+    return call_on_loop(loop_, [&] { return stack_.udp_send_to(id_, to, data); });
+  }
+
+ private:
+  EventLoop& loop_;
+  NetstackHost& stack_;
+  uint32_t id_;
+  Endpoint local_;
+  std::shared_ptr<HandoffQueue<Datagram>> queue_;
+};
+
+// Datagrams queued for a caller that has not read them yet; more are dropped, as a kernel
+// socket's full receive buffer would.
+constexpr size_t kUdpQueueLimit = 1024;
+constexpr size_t kAcceptBacklog = 128;
+
+}  // namespace
+
+Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& address,
+                                                            uint16_t port) {
+  auto ip = local_address_for(address);
+  if (!ip) return ip.error();
+  auto queue = std::make_shared<HandoffQueue<Connection>>(kAcceptBacklog);
+  Endpoint bound;
+  auto id = call_on_loop(*loop_, [&] {
+    return netstack_->listen_tcp(
+        Endpoint{*ip, port}, [queue](Connection conn) { queue->push(std::move(conn)); }, &bound);
+  });
+  if (!id) return id.error();
+  log(LogLevel::kInfo, "listening on " + bound.to_string());
+  return std::unique_ptr<TcpListener>(
+      std::make_unique<TunnelTcpListener>(*loop_, *netstack_, *id, bound, queue));
+}
+
+Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address,
+                                                        uint16_t port) {
+  auto ip = local_address_for(address);
+  if (!ip) return ip.error();
+  auto queue = std::make_shared<HandoffQueue<Datagram>>(kUdpQueueLimit);
+  Endpoint bound;
+  auto id = call_on_loop(*loop_, [&] {
+    return netstack_->bind_udp(
+        Endpoint{*ip, port},
+        [queue](const Endpoint& from, std::span<const uint8_t> data) {
+          queue->push(Datagram{from, {data.begin(), data.end()}});
+        },
+        &bound);
+  });
+  if (!id) return id.error();
+  return std::unique_ptr<UdpSocket>(
+      std::make_unique<TunnelUdpSocket>(*loop_, *netstack_, *id, bound, queue));
+}
+
+// nc -u -l: the first datagram's sender becomes the only remote, and from then on the caller
+// holds an ordinary connected datagram socket (a SOCK_DGRAM socketpair joined to the binding).
+Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint16_t port,
+                                                milliseconds timeout) {
+  auto ip = local_address_for(address);
+  if (!ip) return ip.error();
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0)
+    return make_error(ErrorCode::kIo, std::string("socketpair: ") + std::strerror(errno));
+  Fd app(pair[0]);
+  auto loop_side = std::make_shared<Fd>(pair[1]);
+  if (::fcntl(loop_side->get(), F_SETFL, O_NONBLOCK) != 0)
+    return make_error(ErrorCode::kIo, std::string("fcntl: ") + std::strerror(errno));
+
+  struct First {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Endpoint> remote;
+  };
+  auto first = std::make_shared<First>();
+  Endpoint bound;
+  auto id = call_on_loop(*loop_, [&] {
+    return netstack_->bind_udp(
+        Endpoint{*ip, port},
+        [first, loop_side](const Endpoint& from, std::span<const uint8_t> data) {
+          {
+            std::lock_guard lock(first->mu);
+            if (!first->remote) first->remote = from;
+            if (*first->remote != from) return;  // not our one remote: dropped, as nc -u does
+          }
+          first->cv.notify_all();
+          // A full socket buffer drops the datagram, as a kernel UDP socket would.
+          (void)::send(loop_side->get(), data.data(), data.size(), MSG_DONTWAIT);
+        },
+        &bound);
+  });
+  if (!id) return id.error();
+  log(LogLevel::kInfo, "listening on " + bound.to_string() + " (UDP)");
+
+  std::unique_lock lock(first->mu);
+  auto got = [&] { return first->remote.has_value(); };
+  if (timeout.count() == 0) {
+    first->cv.wait(lock, got);
+  } else if (!first->cv.wait_for(lock, timeout, got)) {
+    lock.unlock();
+    call_on_loop(*loop_, [&] { netstack_->close_udp(*id); });
+    return make_error(ErrorCode::kTimeout, "no datagram to " + bound.to_string() + " in time");
+  }
+  Endpoint remote = *first->remote;
+  lock.unlock();
+
+  uint32_t binding = *id;
+  call_on_loop(*loop_, [this, loop_side, binding, remote] {
+    loop_->add(loop_side->get(), EPOLLIN, [this, loop_side, binding, remote](uint32_t events) {
+      uint8_t buf[65536];
+      for (int i = 0; i < 64; ++i) {
+        ssize_t n = ::recv(loop_side->get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0) break;
+        if (n == 0 && (events & (EPOLLHUP | EPOLLERR))) break;
+        (void)netstack_->udp_send_to(binding, remote, {buf, static_cast<size_t>(n)});
+      }
+      if (events & (EPOLLHUP | EPOLLERR)) {
+        // The caller closed its end: the binding and our end go away together.
+        loop_->remove(loop_side->get());
+        netstack_->close_udp(binding);
+      }
+    });
+  });
+  return Connection{std::move(app), bound, remote};
+}
+
+}  // namespace wgnet::io
