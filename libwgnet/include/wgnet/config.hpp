@@ -62,4 +62,8 @@ Result<Config> load_config(const std::string& path, const WarningSink& warn = {}
 std::optional<Key32> parse_key_base64(std::string_view text);
 std::string key_to_base64(const Key32& key);
 
+// A fresh private key (random, clamped) and the public key that belongs to a private key.
+Key32 generate_private_key();
+Key32 public_key_of(const Key32& private_key);
+
 }  // namespace wgnet
