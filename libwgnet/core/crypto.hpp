@@ -41,10 +41,21 @@ void x25519_public(Key& public_key, const Key& private_key);
 void generate_private_key(Key& private_key);  // random, clamped
 
 // ChaCha20-Poly1305 (RFC 8439) with WireGuard's nonce: 32 zero bits || little-endian counter.
-// `out` has room for in.size() + 16; returns the bytes written.
+// `out` has room for in.size() + 16; returns the bytes written (0 if `out` is too small).
 size_t aead_seal(MutBytes out, const Key& key, uint64_t counter, Bytes in, Bytes ad);
 // Returns false if the tag does not verify (out is then unspecified). out.size() >= in.size()-16.
 [[nodiscard]] bool aead_open(MutBytes out, const Key& key, uint64_t counter, Bytes in, Bytes ad);
+
+// ChaCha20-Poly1305 with an arbitrary 96-bit nonce (RFC 8439 as written; used by the known-answer
+// tests). Same contract as aead_seal / aead_open.
+constexpr size_t NONCE_LEN = 12;
+size_t aead_seal_nonce(MutBytes out, const Key& key, std::span<const uint8_t, NONCE_LEN> nonce,
+                       Bytes in, Bytes ad);
+[[nodiscard]] bool aead_open_nonce(MutBytes out, const Key& key,
+                                   std::span<const uint8_t, NONCE_LEN> nonce, Bytes in, Bytes ad);
+
+// HChaCha20 (the subkey derivation inside XChaCha20), exposed for its known-answer test.
+void hchacha20(Key& out, const Key& key, std::span<const uint8_t, 16> nonce);
 
 // XChaCha20-Poly1305 (cookie replies).
 size_t xaead_seal(MutBytes out, const Key& key, std::span<const uint8_t, XNONCE_LEN> nonce,
