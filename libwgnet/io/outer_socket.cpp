@@ -14,7 +14,7 @@ namespace wgnet::io {
 
 namespace {
 
-Result<Fd> bind_udp(int family, uint16_t port) {
+Result<Fd> bind_udp(int family, uint16_t port, std::optional<IpAddress> local) {
   Fd fd(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return make_error(ErrorCode::kIo, std::string("socket: ") + std::strerror(errno));
   int one = 1;
@@ -26,6 +26,7 @@ Result<Fd> bind_udp(int family, uint16_t port) {
   sockaddr_storage ss{};
   Endpoint any{family == AF_INET ? IpAddress::v4(0, 0, 0, 0) : IpAddress{IpAddress::Family::kV6, {}},
                port};
+  if (local) any.ip = *local;
   socklen_t len = to_sockaddr(any, ss);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     return make_error(ErrorCode::kIo, "cannot bind UDP port " + std::to_string(port) + ": " +
@@ -43,14 +44,22 @@ uint16_t bound_port(int fd) {
 
 }  // namespace
 
-Result<OuterSocket> OuterSocket::open(std::optional<uint16_t> listen_port, size_t max_datagram) {
+Result<OuterSocket> OuterSocket::open(std::optional<uint16_t> listen_port, size_t max_datagram,
+                                      std::optional<IpAddress> local) {
   OuterSocket s;
-  auto v4 = bind_udp(AF_INET, listen_port.value_or(0));
-  if (!v4) return v4.error();
-  s.v4_ = std::move(*v4);
-  s.port_ = bound_port(s.v4_.get());
-  // IPv6 on the same port; a host without IPv6 (or with the port taken) keeps IPv4 only.
-  if (auto v6 = bind_udp(AF_INET6, s.port_)) s.v6_ = std::move(*v6);
+  if (local) {
+    auto only = bind_udp(local->is_v4() ? AF_INET : AF_INET6, listen_port.value_or(0), local);
+    if (!only) return only.error();
+    (local->is_v4() ? s.v4_ : s.v6_) = std::move(*only);
+    s.port_ = bound_port(local->is_v4() ? s.v4_.get() : s.v6_.get());
+  } else {
+    auto v4 = bind_udp(AF_INET, listen_port.value_or(0), std::nullopt);
+    if (!v4) return v4.error();
+    s.v4_ = std::move(*v4);
+    s.port_ = bound_port(s.v4_.get());
+    // IPv6 on the same port; a host without IPv6 (or with the port taken) keeps IPv4 only.
+    if (auto v6 = bind_udp(AF_INET6, s.port_, std::nullopt)) s.v6_ = std::move(*v6);
+  }
   s.slot_size_ = max_datagram;
   s.buffers_.resize(kBatch * max_datagram);
   return s;

@@ -19,8 +19,10 @@ namespace wgnet::io {
 
 class OuterSocket {
  public:
-  // Binds to `listen_port` (or a kernel-chosen port when absent).
-  static Result<OuterSocket> open(std::optional<uint16_t> listen_port, size_t max_datagram);
+  // Binds to `listen_port` (or a kernel-chosen port when absent), on every local address or
+  // only on `local` when given (then only that address's family has a socket).
+  static Result<OuterSocket> open(std::optional<uint16_t> listen_port, size_t max_datagram,
+                                  std::optional<IpAddress> local = std::nullopt);
 
   int fd_v4() const { return v4_.get(); }
   int fd_v6() const { return v6_.get(); }

@@ -87,8 +87,15 @@ Result<void> TunnelImpl::start() {
   if (!device_) return make_error(ErrorCode::kConfig, config_.source + ": " + error);
 
   // Room for the largest datagram a peer may send: MTU + 32 bytes of header and tag, padded.
+  std::optional<IpAddress> local;
+  if (!options_.listen_address.empty()) {
+    local = IpAddress::parse(options_.listen_address);
+    if (!local)
+      return make_error(ErrorCode::kInvalidArgument,
+                        options_.listen_address + ": not an IP address to listen on");
+  }
   auto socket = OuterSocket::open(config_.interface.listen_port,
-                                  std::max<size_t>(2048, config_.interface.mtu + 64u));
+                                  std::max<size_t>(2048, config_.interface.mtu + 64u), local);
   if (!socket) return socket.error();
   socket_.emplace(std::move(*socket));
 

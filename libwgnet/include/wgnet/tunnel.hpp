@@ -36,6 +36,9 @@ struct TunnelOptions {
   // How long open() + first use may wait for the first handshake before reporting
   // kHandshakeTimeout.
   std::chrono::milliseconds handshake_timeout{10000};
+  // Local IP address the outer UDP socket binds to (empty: all). A demo or test peer binds to
+  // 127.0.0.1 so that nothing outside the machine can reach it.
+  std::string listen_address;
 };
 
 enum class AddressFamily { kAny, kV4, kV6 };

@@ -1,0 +1,41 @@
+// The services the demo peer offers inside its tunnel: TCP and UDP echo on port 7, a small web
+// page on port 80, and DNS on port 53 for a few names under demo.wgnet.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "wgnet/tunnel.hpp"
+
+namespace demo {
+
+class Services {
+ public:
+  explicit Services(wgnet::Tunnel& tunnel) : tunnel_(tunnel) {}
+  ~Services() { stop(); }
+  wgnet::Result<void> start(const std::function<void(const std::string&)>& log);
+  void stop();
+
+ private:
+  void serve_tcp(std::unique_ptr<wgnet::TcpListener> listener,
+                 std::function<void(wgnet::Connection)> handle);
+  void serve_udp(std::unique_ptr<wgnet::UdpSocket> socket,
+                 std::function<std::vector<uint8_t>(std::span<const uint8_t>)> answer);
+  void spawn(std::function<void()> fn);
+
+  wgnet::Tunnel& tunnel_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::vector<std::thread> threads_;
+  std::function<void(const std::string&)> log_;
+};
+
+// Builds the DNS reply for one query (exposed for the demo's own checks).
+std::vector<uint8_t> answer_dns_query(std::span<const uint8_t> query);
+
+}  // namespace demo
