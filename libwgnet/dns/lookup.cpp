@@ -1,0 +1,133 @@
+#include "dns/lookup.hpp"
+
+#include <algorithm>
+
+#include "dns/exchange.hpp"
+
+namespace wgnet::dns {
+namespace {
+
+struct TypeState {
+  QueryMessage query;
+  bool final = false;  // NOERROR or NXDOMAIN seen: the answer for this type
+  unsigned rcode = 0;
+  std::vector<IpAddress> addresses;
+};
+
+// The TCP retry of a truncated UDP reply.
+Result<AcceptedReply> retry_over_tcp(QueryMessage& query, const IpAddress& server,
+                                     const ResolverConfig& config, Transport& transport) {
+  renew_id(query);
+  auto fd = transport.open_tcp(server, config.port, config.timeout);
+  if (!fd) return fd.error();
+  return tcp_exchange(fd->get(), query, Clock::now() + config.timeout);
+}
+
+// Records one accepted reply into `state`; returns the failure detail when it is not usable.
+std::string take_reply(TypeState& state, AcceptedReply reply, const IpAddress& server,
+                       const ResolverConfig& config, Transport& transport) {
+  if (ldns_pkt_tc(reply.packet.get())) {
+    auto full = retry_over_tcp(state.query, server, config, transport);
+    if (full) {
+      reply = std::move(*full);
+    } else if (answer_addresses(*reply.packet, *state.query.qname, state.query.qtype).empty()) {
+      return "DNS server " + server.to_string() +
+             " sent a truncated reply and the TCP retry failed: " + full.error().message;
+    }
+  }
+  unsigned rcode = ldns_pkt_get_rcode(reply.packet.get());
+  if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
+    return "DNS server " + server.to_string() + " answered " + rcode_name(rcode);
+  }
+  state.final = true;
+  state.rcode = rcode;
+  state.addresses = answer_addresses(*reply.packet, *state.query.qname, state.query.qtype);
+  return {};
+}
+
+LookupOutcome summarize(const std::vector<TypeState>& states, bool server_failed,
+                        std::string detail, std::vector<IpAddress> silent) {
+  LookupOutcome out;
+  out.detail = std::move(detail);
+  out.silent = std::move(silent);
+  bool all_final = true;
+  bool nxdomain = false;
+  for (const TypeState& s : states) {
+    out.addresses.insert(out.addresses.end(), s.addresses.begin(), s.addresses.end());
+    all_final = all_final && s.final;
+    nxdomain = nxdomain || (s.final && s.rcode == LDNS_RCODE_NXDOMAIN);
+  }
+  if (!out.addresses.empty()) {
+    out.status = LookupStatus::kFound;
+  } else if (all_final) {
+    out.status = nxdomain ? LookupStatus::kNxdomain : LookupStatus::kNodata;
+  } else {
+    out.status = server_failed ? LookupStatus::kServerFailure : LookupStatus::kNoReply;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const uint16_t> qtypes,
+                                       const std::vector<IpAddress>& servers,
+                                       const ResolverConfig& config, Transport& transport) {
+  std::vector<TypeState> states;
+  for (uint16_t qtype : qtypes) {
+    // No EDNS: a stub asking for addresses rarely needs more than 512 bytes, and TC handles
+    // the rest; some middleboxes still drop OPT records.
+    QuerySpec spec;
+    spec.qtype = qtype;
+    auto query = build_query(name, spec);
+    if (!query) return query.error();
+    TypeState state;
+    state.query = std::move(*query);
+    states.push_back(std::move(state));
+  }
+  bool server_failed = false;
+  std::string detail;
+  std::vector<IpAddress> silent;
+  int attempts = std::max(1, config.attempts);
+  for (int round = 0; round < attempts; ++round) {
+    for (const IpAddress& server : servers) {
+      std::vector<const QueryMessage*> pending;
+      std::vector<TypeState*> pending_states;
+      for (TypeState& s : states) {
+        if (s.final) continue;
+        renew_id(s.query);  // a fresh ID per try, as well as the fresh source port
+        pending.push_back(&s.query);
+        pending_states.push_back(&s);
+      }
+      if (pending.empty()) return summarize(states, server_failed, detail, silent);
+
+      auto fd = transport.open_udp(server, config.port);
+      if (!fd) {
+        detail = "DNS server " + server.to_string() + ": " + fd.error().message;
+        continue;
+      }
+      std::vector<std::optional<AcceptedReply>> replies;
+      auto sent = udp_exchange(fd->get(), pending, Clock::now() + config.timeout, replies);
+      if (!sent) {
+        detail = "DNS server " + server.to_string() + ": " + sent.error().message;
+        continue;
+      }
+      bool answered = false;
+      for (size_t i = 0; i < replies.size(); ++i) {
+        if (!replies[i]) continue;
+        answered = true;
+        std::string failure =
+            take_reply(*pending_states[i], std::move(*replies[i]), server, config, transport);
+        if (!failure.empty()) {
+          server_failed = true;
+          detail = std::move(failure);
+        }
+      }
+      if (!answered && std::find(silent.begin(), silent.end(), server) == silent.end()) {
+        silent.push_back(server);
+      }
+    }
+  }
+  return summarize(states, server_failed, detail, silent);
+}
+
+}  // namespace wgnet::dns
