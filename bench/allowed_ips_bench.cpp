@@ -75,7 +75,8 @@ int main() {
   start = Clock::now();
   for (unsigned i = 1; i <= 255; ++i) {
     for (unsigned j = 0; j <= 255; ++j) {
-      large.insert({wgnet::IpAddress::v4(static_cast<uint8_t>(i), static_cast<uint8_t>(j), 0, 0), 16}, 0);
+      large.insert(
+          {wgnet::IpAddress::v4(static_cast<uint8_t>(i), static_cast<uint8_t>(j), 0, 0), 16}, 0);
       large.insert({v6(0xfd000000, (i << 8) | j), 128}, 0);
     }
   }

@@ -7,8 +7,8 @@ namespace wgnet::core {
 namespace allowed_ips_internal {
 
 struct Node {
-  Key key;        // host bits beyond `cidr` are always zero
-  unsigned cidr;  // prefix length in bits
+  Key key;                        // host bits beyond `cidr` are always zero
+  unsigned cidr;                  // prefix length in bits
   std::optional<PeerIndex> peer;  // empty: a branch node that only joins two subtrees
   std::array<std::unique_ptr<Node>, 2> child;
 
@@ -45,8 +45,12 @@ uint64_t load_be(const uint8_t* p, size_t n) {
   return v;
 }
 
-Key key_v4(const uint8_t* addr4) { return {load_be(addr4, 4) << 32, 0}; }
-Key key_v6(const uint8_t* addr16) { return {load_be(addr16, 8), load_be(addr16 + 8, 8)}; }
+Key key_v4(const uint8_t* addr4) {
+  return {load_be(addr4, 4) << 32, 0};
+}
+Key key_v6(const uint8_t* addr16) {
+  return {load_be(addr16, 8), load_be(addr16 + 8, 8)};
+}
 Key key_of(const IpAddress& ip) {
   return ip.is_v4() ? key_v4(ip.bytes.data()) : key_v6(ip.bytes.data());
 }

@@ -17,7 +17,9 @@
 namespace wgnet::core {
 namespace {
 
-IpAddress ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) { return IpAddress::v4(a, b, c, d); }
+IpAddress ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  return IpAddress::v4(a, b, c, d);
+}
 
 // The driver's ip6(): four 32-bit words, most significant first.
 IpAddress ip6(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
@@ -25,12 +27,15 @@ IpAddress ip6(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
   ip.family = IpAddress::Family::kV6;
   const uint32_t words[4] = {a, b, c, d};
   for (int w = 0; w < 4; ++w) {
-    for (int i = 0; i < 4; ++i) ip.bytes[4 * w + i] = static_cast<uint8_t>(words[w] >> (24 - 8 * i));
+    for (int i = 0; i < 4; ++i)
+      ip.bytes[4 * w + i] = static_cast<uint8_t>(words[w] >> (24 - 8 * i));
   }
   return ip;
 }
 
-IpPrefix pfx(const IpAddress& ip, uint8_t len) { return IpPrefix{ip, len}; }
+IpPrefix pfx(const IpAddress& ip, uint8_t len) {
+  return IpPrefix{ip, len};
+}
 
 IpPrefix parse(const char* text) {
   auto p = IpPrefix::parse(text);
@@ -368,8 +373,8 @@ class NaiveTable {
   }
   size_t size() const { return entries_.size(); }
   size_t count(PeerIndex peer) const {
-    return static_cast<size_t>(
-        std::count_if(entries_.begin(), entries_.end(), [&](const NaiveEntry& e) { return e.peer == peer; }));
+    return static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(),
+                                             [&](const NaiveEntry& e) { return e.peer == peer; }));
   }
 
  private:
@@ -401,9 +406,12 @@ TEST(AllowedIps, RandomizedAgainstNaive) {
   auto mutate = [&](const std::array<uint8_t, 16>& base, unsigned n, unsigned keep) {
     auto out = random_bytes(n);
     const auto kept = NaiveTable::masked(base, keep);
-    const auto keep_mask = NaiveTable::masked(std::array<uint8_t, 16>{
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, keep);
-    for (unsigned i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(kept[i] | (out[i] & ~keep_mask[i]));
+    const auto keep_mask =
+        NaiveTable::masked(std::array<uint8_t, 16>{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+                           keep);
+    for (unsigned i = 0; i < n; ++i)
+      out[i] = static_cast<uint8_t>(kept[i] | (out[i] & ~keep_mask[i]));
     return out;
   };
   auto to_ip = [](IpAddress::Family fam, const std::array<uint8_t, 16>& raw) {
@@ -449,7 +457,8 @@ TEST(AllowedIps, RandomizedAgainstNaive) {
         const IpAddress ip = to_ip(fam, raw);
         const auto want = ref.lookup(fam, ip.bytes);
         ASSERT_EQ(t.lookup(ip), want) << stage << ": " << ip.to_string();
-        ASSERT_EQ(fam == IpAddress::Family::kV4 ? t.lookup_v4(ip.bytes.data()) : t.lookup_v6(ip.bytes.data()),
+        ASSERT_EQ(fam == IpAddress::Family::kV4 ? t.lookup_v4(ip.bytes.data())
+                                                : t.lookup_v6(ip.bytes.data()),
                   want);
       }
     }
@@ -519,8 +528,10 @@ TEST(AllowedIps, LargeConfigFortyPeers) {
   for (PeerIndex p = 0; p < 40; ++p) {
     for (unsigned k = 0; k < 52; ++k) {
       // Each peer owns 26 v4 /24s and 26 v6 /64s of its own.
-      if (k < 26) t.insert(pfx(ip4(10, static_cast<uint8_t>(p), static_cast<uint8_t>(k), 0), 24), p);
-      else t.insert(pfx(ip6(0xfd000000 | p, k, 0, 0), 64), p);
+      if (k < 26)
+        t.insert(pfx(ip4(10, static_cast<uint8_t>(p), static_cast<uint8_t>(k), 0), 24), p);
+      else
+        t.insert(pfx(ip6(0xfd000000 | p, k, 0, 0), 64), p);
     }
   }
   EXPECT_EQ(t.size(), 40u * 52u);
