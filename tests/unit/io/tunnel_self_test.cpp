@@ -1,0 +1,222 @@
+// Two wgnet tunnels talking to each other over loopback UDP (TESTPLAN K2, without root).
+// lwIP is one instance per process, so each tunnel lives in its own process: the test forks a
+// child that runs the "server" tunnel, and the parent runs the client tunnel.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "wgnet/config.hpp"
+#include "wgnet/tunnel.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+int free_udp_port() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof sin;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
+  ::close(fd);
+  return ntohs(sin.sin_port);
+}
+
+struct Pair {
+  std::string server;
+  std::string client;
+};
+
+Pair make_configs(int port, bool wrong_server_key = false) {
+  auto server_key = wgnet::generate_private_key();
+  auto client_key = wgnet::generate_private_key();
+  auto server_pub = wrong_server_key ? wgnet::public_key_of(wgnet::generate_private_key())
+                                     : wgnet::public_key_of(server_key);
+  Pair p;
+  p.server = "[Interface]\nPrivateKey = " + wgnet::key_to_base64(server_key) +
+             "\nAddress = 10.98.0.1/24, fd98::1/64\nListenPort = " + std::to_string(port) +
+             "\n[Peer]\nPublicKey = " + wgnet::key_to_base64(wgnet::public_key_of(client_key)) +
+             "\nAllowedIPs = 10.98.0.2/32, fd98::2/128\n";
+  p.client = "[Interface]\nPrivateKey = " + wgnet::key_to_base64(client_key) +
+             "\nAddress = 10.98.0.2/32, fd98::2/128\n[Peer]\nPublicKey = " +
+             wgnet::key_to_base64(server_pub) + "\nEndpoint = 127.0.0.1:" + std::to_string(port) +
+             "\nAllowedIPs = 10.98.0.0/24, fd98::/64\n";
+  return p;
+}
+
+bool write_all(int fd, const uint8_t* p, size_t n) {
+  while (n) {
+    ssize_t w = ::write(fd, p, n);
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// Child: a tunnel that echoes TCP on port 7 (one connection at a time) and UDP on port 7,
+// for at most `seconds`.
+[[noreturn]] void run_echo_server(const std::string& text, int seconds) {
+  alarm(static_cast<unsigned>(seconds));
+  auto config = wgnet::parse_config(text, "server.conf");
+  if (!config) _exit(10);
+  wgnet::TunnelOptions opts;
+  opts.listen_address = "127.0.0.1";
+  auto tunnel = wgnet::Tunnel::open(*config, opts);
+  if (!tunnel) _exit(11);
+  auto udp = (*tunnel)->bind_udp("", 7);
+  auto listener = (*tunnel)->listen_tcp("", 7);
+  if (!listener || !udp) _exit(12);
+  std::thread udp_echo([&] {
+    std::vector<uint8_t> buf(65536);
+    for (;;) {
+      wgnet::Endpoint from;
+      auto n = (*udp)->recv_from(buf, from, 0ms);
+      if (n) (void)(*udp)->send_to({buf.data(), *n}, from);
+    }
+  });
+  udp_echo.detach();
+  for (;;) {
+    auto conn = (*listener)->accept(0ms);
+    if (!conn) continue;
+    std::vector<uint8_t> buf(1 << 16);
+    for (;;) {
+      ssize_t n = ::read(conn->fd.get(), buf.data(), buf.size());
+      if (n <= 0) break;
+      if (!write_all(conn->fd.get(), buf.data(), static_cast<size_t>(n))) break;
+    }
+  }
+}
+
+class SelfTunnel : public ::testing::Test {
+ protected:
+  void start_server(const std::string& text) {
+    child_ = fork();
+    ASSERT_GE(child_, 0);
+    if (child_ == 0) run_echo_server(text, 60);
+  }
+  void TearDown() override {
+    if (child_ > 0) {
+      kill(child_, SIGKILL);
+      waitpid(child_, nullptr, 0);
+    }
+  }
+  pid_t child_ = -1;
+};
+
+TEST_F(SelfTunnel, TcpEchoV4AndV6) {
+  int port = free_udp_port();
+  auto cfgs = make_configs(port);
+  start_server(cfgs.server);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config) << config.error().message;
+  auto tunnel = wgnet::Tunnel::open(*config, {});
+  ASSERT_TRUE(tunnel) << tunnel.error().message;
+  ASSERT_TRUE((*tunnel)->wait_handshake());
+
+  for (const char* host : {"10.98.0.1", "fd98::1"}) {
+    auto conn = (*tunnel)->dial_tcp(host, 7, {});
+    ASSERT_TRUE(conn) << host << ": " << conn.error().message;
+    // 1 MiB of random bytes out and back, with the write side closed at the end (half-close).
+    std::vector<uint8_t> data(1 << 20);
+    std::mt19937 rng(42);
+    for (auto& b : data) b = static_cast<uint8_t>(rng());
+    std::thread writer([&] {
+      write_all(conn->fd.get(), data.data(), data.size());
+      ::shutdown(conn->fd.get(), SHUT_WR);
+    });
+    std::vector<uint8_t> got;
+    std::vector<uint8_t> buf(65536);
+    for (;;) {
+      ssize_t n = ::read(conn->fd.get(), buf.data(), buf.size());
+      if (n <= 0) break;
+      got.insert(got.end(), buf.begin(), buf.begin() + n);
+    }
+    writer.join();
+    EXPECT_EQ(got.size(), data.size()) << host;
+    EXPECT_TRUE(got == data) << host;
+  }
+  auto stats = (*tunnel)->stats();
+  EXPECT_GT(stats.tx_bytes, 2u << 20);
+  EXPECT_GT(stats.rx_bytes, 2u << 20);
+  EXPECT_TRUE(stats.handshake_time.has_value());
+}
+
+TEST_F(SelfTunnel, UdpEcho) {
+  int port = free_udp_port();
+  auto cfgs = make_configs(port);
+  start_server(cfgs.server);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config);
+  auto tunnel = wgnet::Tunnel::open(*config, {});
+  ASSERT_TRUE(tunnel) << tunnel.error().message;
+  auto conn = (*tunnel)->dial_udp("10.98.0.1", 7, {});
+  ASSERT_TRUE(conn) << conn.error().message;
+  const std::string msg = "datagram through the tunnel";
+  ASSERT_EQ(::send(conn->fd.get(), msg.data(), msg.size(), 0), static_cast<ssize_t>(msg.size()));
+  timeval tv{5, 0};
+  setsockopt(conn->fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  ssize_t n = ::recv(conn->fd.get(), buf, sizeof buf, 0);
+  ASSERT_EQ(n, static_cast<ssize_t>(msg.size()));
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), msg);
+}
+
+TEST_F(SelfTunnel, WrongPeerKeyIsAHandshakeTimeout) {
+  int port = free_udp_port();
+  auto cfgs = make_configs(port, /*wrong_server_key=*/true);
+  start_server(cfgs.server);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config);
+  wgnet::TunnelOptions opts;
+  opts.handshake_timeout = 1500ms;
+  auto start = std::chrono::steady_clock::now();
+  auto tunnel = wgnet::Tunnel::open(*config, opts);
+  ASSERT_TRUE(tunnel) << tunnel.error().message;
+  auto conn = (*tunnel)->dial_tcp("10.98.0.1", 7, {});
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kHandshakeTimeout);
+  EXPECT_NE(conn.error().message.find("handshake"), std::string::npos);
+  EXPECT_LT(elapsed, 4s);
+}
+
+TEST_F(SelfTunnel, NamesWithoutDnsFailClearly) {
+  int port = free_udp_port();
+  auto cfgs = make_configs(port);
+  start_server(cfgs.server);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config);
+  auto tunnel = wgnet::Tunnel::open(*config, {});
+  ASSERT_TRUE(tunnel);
+  auto addrs = (*tunnel)->resolve("intranet.example", wgnet::AddressFamily::kAny);
+  ASSERT_FALSE(addrs);
+  EXPECT_EQ(addrs.error().code, wgnet::ErrorCode::kResolve);
+  EXPECT_NE(addrs.error().message.find("DNS"), std::string::npos) << addrs.error().message;
+}
+
+TEST_F(SelfTunnel, AddressOutsideAllowedIpsIsRefusedAtOnce) {
+  int port = free_udp_port();
+  auto cfgs = make_configs(port);
+  start_server(cfgs.server);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config);
+  auto tunnel = wgnet::Tunnel::open(*config, {});
+  ASSERT_TRUE(tunnel);
+  auto conn = (*tunnel)->dial_tcp("192.0.2.1", 7, {});  // never sent: no peer covers it
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kNetwork);
+}
+
+}  // namespace
