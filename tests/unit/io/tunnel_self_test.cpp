@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
