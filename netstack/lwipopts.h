@@ -1,0 +1,231 @@
+/* lwIP 2.1.3 options for wgnet: a userspace TCP/IP stack behind a WireGuard tunnel.
+ *
+ * The stack sees whole IP packets (no link layer), lives in one process, is driven by our event
+ * loop, and must move bulk TCP at tunnel speed while staying small (<= 10 MiB RSS per process).
+ * Every choice below says why; the glue (netstack/*.cpp) static_asserts the relations that
+ * matter (H2 lwip_sanity), on top of lwIP's own checks in core/init.c.
+ *
+ * This header is included by C (lwIP) and by C++ (our glue): keep it plain preprocessor. */
+#ifndef WGNET_LWIPOPTS_H
+#define WGNET_LWIPOPTS_H
+
+/* ---- Threading ------------------------------------------------------------------------------ */
+
+/* Our event loop owns the stack and calls it from one thread: no tcpip thread, no mailboxes, no
+ * locks. Cross-thread work is queued to the loop (EventLoop::post). */
+#define NO_SYS 1
+/* lwIP keeps its own timer list (sys_check_timeouts); the loop sleeps exactly until
+ * sys_timeouts_sleeptime() says the next one is due. */
+#define LWIP_TIMERS 1
+/* Single thread: no SYS_ARCH_PROTECT critical sections needed. */
+#define SYS_LIGHTWEIGHT_PROT 0
+/* H1 lwip_single_owner: every raw-API entry point asserts it runs on the owner (loop) thread. */
+#define LWIP_ASSERT_CORE_LOCKED() wgnet_lwip_assert_core_locked()
+
+/* ---- Memory --------------------------------------------------------------------------------- */
+
+/* Heap and pools come from malloc, so memory is only used while connections need it (1 MiB
+ * windows would otherwise be a static multi-MiB arena per process, against the 10 MiB RSS
+ * target). With this, the MEMP_NUM_* values below are no longer hard limits: they document the
+ * sizing, and the glue enforces its own caps (connections per host). MEM_STATS/MEMP_STATS still
+ * count live objects, which the leak tests (H5) compare against a baseline. */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+/* x86-64/arm64: 8-byte alignment for everything lwIP allocates. */
+#define MEM_ALIGNMENT 8
+/* Unused as an arena with MEM_LIBC_MALLOC; > 64000 makes mem_size_t 32-bit so sizes never wrap. */
+#define MEM_SIZE (4 * 1024 * 1024)
+
+/* PCBs: enough for H4 (50 parallel streams) plus TIME_WAIT churn and listeners. */
+#define MEMP_NUM_TCP_PCB 128
+#define MEMP_NUM_TCP_PCB_LISTEN 16
+#define MEMP_NUM_UDP_PCB 64
+/* Segments: one per queued MSS-sized piece of both the send queue and out-of-order data. */
+#define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN)
+/* Pool pbufs (used by lwIP internally, e.g. for reassembly and ICMP) hold one full packet. */
+#define PBUF_POOL_SIZE 256
+#define PBUF_POOL_BUFSIZE 1536
+#define MEMP_NUM_PBUF 256
+#define MEMP_NUM_REASSDATA 8
+#define MEMP_NUM_FRAG_PBUF 64
+
+/* ---- Link: none ----------------------------------------------------------------------------- */
+
+/* The tunnel carries bare IP packets: no Ethernet header, no ARP, no headroom for one. */
+#define LWIP_ARP 0
+#define LWIP_ETHERNET 0
+#define PBUF_LINK_HLEN 0
+#define PBUF_LINK_ENCAPSULATION_HLEN 0
+/* Outgoing packets are built as one contiguous pbuf, so the netif hands the tunnel a single span
+ * without copying. */
+#define LWIP_NETIF_TX_SINGLE_PBUF 1
+/* One netif per IPv4 address (lwIP allows one v4 address per netif); IPv6 addresses go on the
+ * first one. */
+#define LWIP_SINGLE_NETIF 0
+#define LWIP_NETIF_LOOPBACK 0
+#define LWIP_HAVE_LOOPIF 0
+#define LWIP_NETIF_API 0
+#define LWIP_NETIF_STATUS_CALLBACK 0
+#define LWIP_NETIF_LINK_CALLBACK 0
+
+/* ---- IPv4 / IPv6 ---------------------------------------------------------------------------- */
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+/* Inner packets may be fragmented (large UDP, e.g. DNS); reassemble and fragment both ways. A
+ * tunnel delivers fragments together, so a short reassembly age bounds memory under floods. */
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define IP_REASS_MAXAGE 5
+#define IP_REASS_MAX_PBUFS 64 /* a 64 KiB datagram in 1280-byte fragments */
+#define LWIP_IPV6_REASS 1
+#define LWIP_IPV6_FRAG 1
+#define IPV6_REASS_MAXAGE 5
+#define IP_DEFAULT_TTL 64
+/* A point-to-point tunnel: addresses come from the config, nothing to discover or defend. */
+#define LWIP_IPV6_NUM_ADDRESSES 5 /* slot 0 is link-local (unused): 4 configured addresses */
+#define LWIP_IPV6_SCOPES 0
+#define LWIP_IPV6_AUTOCONFIG 0
+#define LWIP_IPV6_ADDRESS_LIFETIMES 0
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS 0
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 0
+#define LWIP_IPV6_MLD 0
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_ND6_QUEUEING 0
+#define LWIP_ND6_ALLOW_RA_UPDATES 0
+#define LWIP_ND6_TCP_REACHABILITY_HINTS 0
+#define LWIP_ND6_NUM_NEIGHBORS 2
+#define LWIP_ND6_NUM_DESTINATIONS 4
+#define LWIP_ND6_NUM_PREFIXES 2
+#define LWIP_ND6_NUM_ROUTERS 1
+/* Everything not on-link goes into the tunnel (AllowedIPs decide there), as netif_default does
+ * for IPv4. lwIP's IPv6 routing would otherwise want a default router learned from an RA. */
+#define LWIP_HOOK_IP6_ROUTE(src, dest) wgnet_lwip_ip6_route((src), (dest))
+/* The peer can ping our tunnel addresses (useful for interop checks); no broadcast/multicast. */
+#define LWIP_ICMP 1
+#define LWIP_ICMP6 1
+#define LWIP_BROADCAST_PING 0
+#define LWIP_MULTICAST_PING 0
+#define LWIP_RAW 0
+#define LWIP_IGMP 0
+#define LWIP_DHCP 0
+#define LWIP_AUTOIP 0
+/* wgnet resolves names itself (libwgnet/dns, through the tunnel). */
+#define LWIP_DNS 0
+
+/* ---- Checksums ------------------------------------------------------------------------------ */
+
+/* Inbound packets were just authenticated by WireGuard's Poly1305 tag: a checksum check cannot
+ * find anything the AEAD did not, and costs a pass over every byte. */
+#define CHECKSUM_CHECK_IP 0
+#define CHECKSUM_CHECK_TCP 0
+#define CHECKSUM_CHECK_UDP 0
+#define CHECKSUM_CHECK_ICMP 0
+#define CHECKSUM_CHECK_ICMP6 0
+/* Outbound packets reach a real stack (the peer's kernel or wireguard-go's TUN), which checks. */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_GEN_UDP 1
+#define CHECKSUM_GEN_ICMP 1
+#define CHECKSUM_GEN_ICMP6 1
+
+/* ---- UDP ------------------------------------------------------------------------------------ */
+
+#define LWIP_UDP 1
+#define LWIP_UDPLITE 0
+
+/* ---- TCP ------------------------------------------------------------------------------------ */
+
+#define LWIP_TCP 1
+/* Raw API with callbacks (tcp_recv/tcp_sent/tcp_err), the model of contrib/apps/tcpecho_raw. */
+#define LWIP_CALLBACK_API 1
+#define LWIP_EVENT_API 0
+/* The largest MSS our default tunnel (MTU 1420, wg-quick's) allows for IPv4: 1420 - 20 - 20.
+ * It is a ceiling, not the value used: TCP_CALCULATE_EFF_SEND_MSS derives each connection's MSS
+ * from the netif MTU and the address family (1420 - 40 - 20 = 1360 for IPv6; 1240 for IPv4 on an
+ * MTU 1280 tunnel), both for the MSS option we advertise and for what we send. */
+#define TCP_MSS 1380
+#define TCP_CALCULATE_EFF_SEND_MSS 1
+/* Window scaling so one connection can keep 1 MiB in flight: a 64 KiB window would cap a 50 ms
+ * path at ~10 Mbit/s. Scale 5 allows windows up to 65535 << 5 (~2 MiB). */
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 5
+#define TCP_WND (1024 * 1024)
+/* Send side as large as the receive side, for the same bandwidth-delay reason. */
+#define TCP_SND_BUF (1024 * 1024)
+/* snd_queuelen counts pbufs (u16): our copied writes make about one per MSS; 4x leaves room for
+ * partly filled segments. lwIP wants at least 2 * TCP_SND_BUF / TCP_MSS. */
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+/* Only the netconn/socket API (off here) reads these, but lwIP checks them against u16 overflow
+ * (TCP_SNDLOWAT must stay below 0xFFFF - 4 * TCP_MSS), and the default (TCP_SND_BUF / 2) is far
+ * above that with a 1 MiB buffer. The bridge has its own low-water mark (tcp_bridge.cpp). */
+#define TCP_SNDLOWAT (32 * 1024)
+#define TCP_SNDQUEUELOWAT (TCP_SND_QUEUELEN / 2)
+/* Keep out-of-order segments (a lossy Internet path under the tunnel) instead of making the
+ * sender retransmit everything after a hole. Bounded by the receive window. */
+#define TCP_QUEUE_OOSEQ 1
+/* lwIP 2.1 can only emit SACK blocks, never act on the peer's; that code is new in 2.1 and the
+ * gain is small next to the risk, so off. */
+#define LWIP_TCP_SACK_OUT 0
+/* Timestamps cost 12 bytes of every segment and lwIP uses them for little (no PAWS tuning). */
+#define LWIP_TCP_TIMESTAMPS 0
+/* Dead-peer detection is available per connection (off by default on each pcb, as in POSIX). */
+#define LWIP_TCP_KEEPALIVE 1
+/* Bound half-open connections per listener (SYN flood through a compromised peer). u8 field. */
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 128
+/* TCP timers tick every 100 ms (fast: delayed ACKs) and 200 ms (slow: RTO, TIME_WAIT) instead of
+ * lwIP's 250/500 ms: a delayed ACK meets a Nagle-ing sender on the other side on every
+ * request/response exchange, and RTO granularity matters after a loss. They only run while pcbs
+ * exist. */
+#define TCP_TMR_INTERVAL 100
+/* TIME_WAIT lasts 2 * TCP_MSL = 10 s instead of lwIP's 120 s. It exists to absorb delayed
+ * duplicates and to re-ACK a retransmitted FIN; packets inside a tunnel do not linger for a
+ * minute, and the peer's FIN retransmissions (RTO-spaced) all fall well within 10 s. Short
+ * TIME_WAIT bounds live pcbs under connection churn (H6). Ports are random (RFC 6056-style), so a
+ * reused 4-tuple within 10 s is unlikely, and the RFC 6528 ISN protects it anyway. */
+#define TCP_MSL 5000UL
+/* RFC 6528: ISN = 4 us clock + keyed hash of the 4-tuple (netstack/tcp_isn.cpp). */
+#define LWIP_HOOK_FILENAME "wgnet_lwip_hooks.h"
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+  wgnet_lwip_tcp_isn((local_ip), (local_port), (remote_ip), (remote_port))
+/* Ephemeral ports start at a random point (LWIP_RAND, a CSPRNG); the glue also binds explicit
+ * random ports for every connection it dials. */
+#define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+
+/* ---- APIs not used ------------------------------------------------------------------------- */
+
+#define LWIP_NETCONN 0
+#define LWIP_SOCKET 0
+#define LWIP_ALTCP 0
+
+/* ---- Statistics ---------------------------------------------------------------------------- */
+
+/* Plain counters (no locks with NO_SYS): live pcb/pbuf/segment counts for H5 baselines and drop
+ * counters for H8. Nothing printed (no LWIP_STATS_DISPLAY). */
+#define LWIP_STATS 1
+#define LWIP_STATS_DISPLAY 0
+#define MEM_STATS 1
+#define MEMP_STATS 1
+#define LINK_STATS 1
+#define IP_STATS 1
+#define IPFRAG_STATS 1
+#define ICMP_STATS 1
+#define UDP_STATS 1
+#define TCP_STATS 1
+#define IP6_STATS 1
+#define ICMP6_STATS 1
+#define IP6_FRAG_STATS 1
+#define SYS_STATS 0
+#define ETHARP_STATS 0
+#define IGMP_STATS 0
+#define MLD6_STATS 0
+#define ND6_STATS 0
+#define MIB2_STATS 0
+
+/* ---- Debug --------------------------------------------------------------------------------- */
+
+/* No LWIP_DEBUG by default (it would print); define it on the compiler command line to debug.
+ * LWIP_ASSERT stays on: a broken invariant aborts rather than corrupting memory. */
+
+#endif /* WGNET_LWIPOPTS_H */
