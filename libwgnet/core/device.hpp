@@ -107,6 +107,9 @@ class Device {
   virtual void on_deadline(Time now, DeviceSink& sink) = 0;
 
   virtual void set_endpoints(PeerIndex peer, std::vector<Endpoint> endpoints) = 0;
+  // Replaces our private key: every session is expired and re-handshaken at once; a peer whose
+  // key now equals ours is disabled (TESTPLAN B11/B12).
+  virtual void set_private_key(const Key32& private_key, Time now, DeviceSink& sink) = 0;
   virtual std::vector<PeerStatus> peers() const = 0;
 };
 

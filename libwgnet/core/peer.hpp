@@ -1,0 +1,48 @@
+// One configured peer: its handshake, keypairs, cookie, timers, endpoint(s) and the packets
+// staged while there is no session (the Linux driver's struct wg_peer).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/cookie.hpp"
+#include "core/device.hpp"
+#include "core/keypair.hpp"
+#include "core/noise.hpp"
+#include "core/timers.hpp"
+
+namespace wgnet::core {
+
+struct Peer {
+  PeerIndex index = 0;
+  Key public_key{};
+  bool disabled = false;  // equal to our own key: never handshakes (TESTPLAN B11)
+
+  Handshake handshake;
+  uint32_t handshake_index = 0;  // our index registered for the handshake in flight (0 = none)
+  Cookie cookie;
+  Keypairs keypairs;
+  PeerTimers timers;
+
+  std::vector<Endpoint> endpoint_candidates;
+  size_t candidate = 0;
+  std::optional<Endpoint> endpoint;
+
+  std::deque<std::vector<uint8_t>> staged;
+  std::optional<Time> last_sent_handshake;
+  std::optional<Time> last_handshake;
+  uint64_t rx_bytes = 0;
+  uint64_t tx_bytes = 0;
+
+  // Queues a packet while no session exists; the oldest goes when MAX_STAGED_PACKETS is reached.
+  void stage(std::span<const uint8_t> packet);
+  void purge_staged();
+  // Moves to the next endpoint candidate (after an unanswered initiation); true if it changed.
+  bool next_candidate();
+  void set_candidates(std::vector<Endpoint> endpoints);
+};
+
+}  // namespace wgnet::core
