@@ -1,0 +1,42 @@
+// A dns::Transport for tests: each DNS server address (a label such as 10.64.0.53, never
+// contacted) maps to a fake server's sockets on 127.0.0.1, with ports the kernel chose.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "dns/resolver.hpp"
+
+namespace wgnet::dns::test {
+
+class LoopbackTransport : public Transport {
+ public:
+  explicit LoopbackTransport(uint16_t expected_port = 53) : expected_port_(expected_port) {}
+
+  void add_server(const IpAddress& label, uint16_t udp_port, uint16_t tcp_port);
+
+  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
+  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
+                      std::chrono::milliseconds timeout) override;
+
+  int udp_opened() const;
+  int tcp_opened() const;
+  std::vector<uint16_t> udp_local_ports() const;  // the source port of every UDP fd handed out
+
+ private:
+  struct Ports {
+    uint16_t udp = 0;
+    uint16_t tcp = 0;
+  };
+  Result<Ports> lookup(const IpAddress& server, uint16_t port) const;
+
+  uint16_t expected_port_;
+  mutable std::mutex mu_;
+  std::map<IpAddress, Ports> servers_;
+  int udp_opened_ = 0;
+  int tcp_opened_ = 0;
+  std::vector<uint16_t> udp_local_ports_;
+};
+
+}  // namespace wgnet::dns::test
