@@ -56,7 +56,7 @@ class Resolver {
   // (checked to answer this query: ID, QR, question) whatever its RCODE, and whether it came
   // over TCP. kTimeout when no reply came after `tries` tries of `timeout` each.
   struct QueryOptions {
-    uint16_t qtype;
+    uint16_t qtype = 1;  // A
     uint16_t qclass = 1;
     bool recursion_desired = true;
     bool tcp = false;           // TCP only

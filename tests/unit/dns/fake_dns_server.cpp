@@ -115,6 +115,11 @@ void FakeDnsServer::set_silent(bool silent) {
   silent_ = silent;
 }
 
+void FakeDnsServer::set_real_reply(bool send) {
+  std::lock_guard lock(mu_);
+  real_reply_ = send;
+}
+
 void FakeDnsServer::set_case_flip(bool flip) {
   std::lock_guard lock(mu_);
   case_flip_ = flip;
@@ -169,11 +174,13 @@ void FakeDnsServer::handle_udp() {
   if (!query) return;
   std::vector<BadReply> bad;
   bool silent = false;
+  bool real_reply = true;
   {
     std::lock_guard lock(mu_);
     seen_.push_back(seen);
     bad = bad_first_;
     silent = silent_;
+    real_reply = real_reply_;
   }
   if (silent) return;
   auto send = [&](const Fd& via, const std::vector<uint8_t>& wire) {
@@ -183,7 +190,7 @@ void FakeDnsServer::handle_udp() {
   for (BadReply kind : bad) {
     send(kind == BadReply::kFromOtherPort ? udp_other_ : udp_, bad_reply(*query, kind));
   }
-  send(udp_, answer(*query, false));
+  if (real_reply) send(udp_, answer(*query, false));
 }
 
 void FakeDnsServer::handle_tcp() {

@@ -56,6 +56,7 @@ class FakeDnsServer {
 
   void set_bad_replies_first(std::vector<BadReply> bad);  // for every UDP query
   void set_silent(bool silent);                            // no reply at all over UDP
+  void set_real_reply(bool send);                          // false: only the bad replies
   void set_case_flip(bool flip);                           // echo the qname with case swapped
   void set_rcode(std::optional<uint8_t> rcode);            // e.g. 2 = SERVFAIL
 
@@ -82,6 +83,7 @@ class FakeDnsServer {
   std::vector<RrPtr> zone_;
   std::vector<BadReply> bad_first_;
   bool silent_ = false;
+  bool real_reply_ = true;
   bool case_flip_ = false;
   std::optional<uint8_t> rcode_;
   std::vector<Seen> seen_;
