@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/crypto.hpp"
+#include "config/parse_support.hpp"
 #include "wgnet/config.hpp"
 
 namespace wgnet {
@@ -49,7 +50,32 @@ uint32_t decode_quad(const char* s, uint32_t& bad) {
   return acc;
 }
 
+// The value of a hex digit (either case), or -1.
+constexpr int32_t hex_value(int32_t c) {
+  return -1 + (in_range(c, '0', '9') & (c - '0' + 1)) + (in_range(c, 'a', 'f') & (c - 'a' + 11)) +
+         (in_range(c, 'A', 'F') & (c - 'A' + 11));
+}
+static_assert(hex_value('0') == 0 && hex_value('9') == 9 && hex_value('a') == 10 &&
+              hex_value('F') == 15 && hex_value('g') == -1 && hex_value(':') == -1);
+
 }  // namespace
+
+std::optional<Key32> config_detail::parse_key_hex(std::string_view text) {
+  if (text.size() != 2 * sizeof(Key32)) return std::nullopt;
+  Key32 key{};
+  uint32_t bad = 0;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const int32_t hi = hex_value(static_cast<unsigned char>(text[2 * i]));
+    const int32_t lo = hex_value(static_cast<unsigned char>(text[2 * i + 1]));
+    bad |= (static_cast<uint32_t>(hi) | static_cast<uint32_t>(lo)) >> 31;
+    key[i] = static_cast<uint8_t>((hi & 15) << 4 | (lo & 15));
+  }
+  if (bad) {
+    crypto::secure_zero(key);
+    return std::nullopt;
+  }
+  return key;
+}
 
 std::optional<Key32> parse_key_base64(std::string_view text) {
   // Length and the padding position are structure, not secret: checking them early is fine.
