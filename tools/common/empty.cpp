@@ -1,1 +1,0 @@
-// Keeps the tool support library non-empty before its first real source lands.

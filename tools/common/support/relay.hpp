@@ -1,0 +1,57 @@
+// Copies stdin to a connection and the connection to stdout until the session ends, with
+// OpenBSD nc's rules for the ends of a session:
+//   - stdin EOF: stop reading stdin; with half_close (-N) shutdown(SHUT_WR) the connection,
+//     otherwise leave it open; keep copying the connection to stdout either way.
+//   - quit_after_eof (-q): end that long after stdin EOF (0 = at once).
+//   - the connection reaches EOF: flush stdout and end.
+//   - idle_timeout (-w): end when nothing moved in either direction for that long.
+// One thread, poll() over the three descriptors, never a busy loop; binary-safe.
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace wgnet::tools {
+
+struct RelayStreams {
+  int in = STDIN_FILENO;
+  int out = STDOUT_FILENO;
+  // Set once `in` reached EOF; kept across sessions (nc -l -k serves the next connection
+  // without reading stdin again).
+  bool in_at_eof = false;
+};
+
+struct RelayOptions {
+  bool datagram = false;    // the connection is SOCK_DGRAM: each stdin read is one datagram
+  bool half_close = false;  // -N
+  std::optional<std::chrono::milliseconds> quit_after_eof;  // -q; unset = never
+  std::optional<std::chrono::milliseconds> idle_timeout;    // -w; unset = never
+  // Non-fatal trouble (a datagram the network refused); may be empty.
+  std::function<void(const std::string&)> on_warning;
+};
+
+enum class RelayEnd {
+  kRemoteClosed,  // the connection reached EOF
+  kQuitAfterEof,  // -q elapsed after stdin EOF
+  kIdleTimeout,   // -w elapsed with nothing moving
+  kOutputClosed,  // stdout went away (EPIPE)
+  kNetworkError,  // reading the connection failed (reset); `error` says how
+};
+
+struct RelayResult {
+  RelayEnd end = RelayEnd::kRemoteClosed;
+  uint64_t bytes_sent = 0;      // stdin -> connection
+  uint64_t bytes_received = 0;  // connection -> stdout
+  std::string error;
+};
+
+// Makes `net_fd` non-blocking; leaves stdin/stdout as they are (they may be shared with other
+// processes, as a terminal is).
+RelayResult relay(int net_fd, RelayStreams& streams, const RelayOptions& options);
+
+}  // namespace wgnet::tools
