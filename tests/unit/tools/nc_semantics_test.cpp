@@ -78,11 +78,15 @@ TEST(NcSemantics, ConnectionResetExitsOne) {
   nc.start();
   Fd peer = server.accept(2s);
   ASSERT_TRUE(peer);
+  nc.write_stdin("x");  // once it arrives, nc is past its connect and relaying
+  EXPECT_EQ(read_bytes(peer.get(), 1, 2s), "x");
   linger abort_on_close{1, 0};  // close() sends RST
   ASSERT_EQ(::setsockopt(peer.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close), 0);
   peer.reset();
   EXPECT_EQ(nc.wait(2s), 1);
-  EXPECT_TRUE(has_line_containing(nc.lines(), "wg-nc: error: read from the connection: Connection reset"));
+  auto lines = nc.lines();
+  EXPECT_TRUE(has_line_containing(lines, "wg-nc: error: read from the connection: Connection reset"))
+      << (lines.empty() ? "(no lines)" : lines.back());
 }
 
 TEST(NcSemantics, BinaryDataBothWaysWithHalfClose) {
