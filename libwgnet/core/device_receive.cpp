@@ -62,21 +62,28 @@ void DeviceImpl::receive_initiation(std::span<uint8_t> d, const Endpoint& from, 
   if (!handshake_precheck(d, get_le32(msg.sender_index), from, now, sink)) return;
 
   Peer* peer = nullptr;
-  uint32_t old_handshake_index = 0;
+  bool keep_ours = false;
   Handshake* hs = nullptr;
   const ConsumeResult r = consume_initiation(
       msg, identity_, now,
       [&](const Key& remote_static) -> Handshake* {
         peer = peer_by_static(remote_static);
         if (peer == nullptr) return nullptr;
-        old_handshake_index = peer->handshake_index;
-        return &peer->handshake;
+        // Both sides initiated at once. The kernel lets each consume the other's initiation,
+        // which kills both handshakes and leaves it to the retransmit jitter to break the tie
+        // (seconds later, sometimes more than once). We break it at once instead: the side
+        // with the lower public key keeps its own initiation and ignores the peer's; the other
+        // side answers ours. A kernel or wireguard-go peer is no worse off than with itself.
+        keep_ours = peer->handshake.state == HandshakeState::kCreatedInitiation &&
+                    peer->last_sent_handshake && now < *peer->last_sent_handshake + REKEY_TIMEOUT &&
+                    identity_.public_key < peer->public_key;
+        return keep_ours ? nullptr : &peer->handshake;
       },
       &hs);
+  if (keep_ours) return drop(sink, peer, "simultaneous initiation: keeping ours");
   if (r != ConsumeResult::kOk) return drop(sink, peer, consume_result_reason(r));
 
   // Our own initiation in flight (if any) was just replaced by the peer's.
-  peer->handshake_index = old_handshake_index;
   unregister_handshake_index(*peer);
 
   // Authenticated: the initiation's source is where the peer is now.
