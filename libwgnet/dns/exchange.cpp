@@ -3,7 +3,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -19,9 +22,9 @@ Wait wait_for(int fd, short events, Clock::time_point deadline) {
   for (;;) {
     auto now = Clock::now();
     if (now >= deadline) return Wait::kTimedOut;
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
     pollfd pfd{fd, events, 0};
-    int n = ::poll(&pfd, 1, static_cast<int>(left.count()));
+    int n = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(left, INT_MAX)));
     if (n > 0) return Wait::kReady;  // POLLERR/POLLHUP show up as a failing recv/send
     if (n == 0) continue;            // re-check the clock: poll may wake a little early
     if (errno != EINTR) return Wait::kFailed;

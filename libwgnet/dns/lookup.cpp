@@ -9,7 +9,8 @@ namespace {
 
 struct TypeState {
   QueryMessage query;
-  bool final = false;  // NOERROR or NXDOMAIN seen: the answer for this type
+  bool final = false;     // NOERROR or NXDOMAIN seen: the answer for this type
+  bool answered = false;  // some server replied, maybe with SERVFAIL
   unsigned rcode = 0;
   std::vector<IpAddress> addresses;
 };
@@ -26,6 +27,7 @@ Result<AcceptedReply> retry_over_tcp(QueryMessage& query, const IpAddress& serve
 // Records one accepted reply into `state`; returns the failure detail when it is not usable.
 std::string take_reply(TypeState& state, AcceptedReply reply, const IpAddress& server,
                        const ResolverConfig& config, Transport& transport) {
+  state.answered = true;
   if (ldns_pkt_tc(reply.packet.get())) {
     auto full = retry_over_tcp(state.query, server, config, transport);
     if (full) {
@@ -67,6 +69,20 @@ LookupOutcome summarize(const std::vector<TypeState>& states, bool server_failed
   return out;
 }
 
+// Enough to stop asking: every type got a final answer, or some addresses are known and the
+// types without them were at least answered (with a failure) rather than waiting on a timeout.
+bool done(const std::vector<TypeState>& states) {
+  bool any_address = false;
+  bool all_final = true;
+  bool all_answered = true;
+  for (const TypeState& s : states) {
+    any_address = any_address || !s.addresses.empty();
+    all_final = all_final && s.final;
+    all_answered = all_answered && s.answered;
+  }
+  return all_final || (any_address && all_answered);
+}
+
 }  // namespace
 
 Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const uint16_t> qtypes,
@@ -90,6 +106,7 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
   int attempts = std::max(1, config.attempts);
   for (int round = 0; round < attempts; ++round) {
     for (const IpAddress& server : servers) {
+      if (done(states)) return summarize(states, server_failed, detail, silent);
       std::vector<const QueryMessage*> pending;
       std::vector<TypeState*> pending_states;
       for (TypeState& s : states) {
@@ -98,7 +115,6 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
         pending.push_back(&s.query);
         pending_states.push_back(&s);
       }
-      if (pending.empty()) return summarize(states, server_failed, detail, silent);
 
       auto fd = transport.open_udp(server, config.port);
       if (!fd) {

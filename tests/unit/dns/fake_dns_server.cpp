@@ -125,9 +125,10 @@ void FakeDnsServer::set_case_flip(bool flip) {
   case_flip_ = flip;
 }
 
-void FakeDnsServer::set_rcode(std::optional<uint8_t> rcode) {
+void FakeDnsServer::set_rcode(std::optional<uint8_t> rcode, uint16_t only_qtype) {
   std::lock_guard lock(mu_);
   rcode_ = rcode;
+  rcode_qtype_ = only_qtype;
 }
 
 std::vector<FakeDnsServer::Seen> FakeDnsServer::seen() const {
@@ -267,7 +268,7 @@ std::vector<uint8_t> FakeDnsServer::answer(const ldns_pkt& query, bool tcp) {
   add_answer(*reply, *ldns_rr_owner(q), static_cast<uint16_t>(ldns_rr_get_type(q)), exists);
   uint8_t rcode = ldns_pkt_ancount(reply.get()) > 0 || exists ? LDNS_RCODE_NOERROR
                                                                : LDNS_RCODE_NXDOMAIN;
-  if (rcode_) {
+  if (rcode_ && (rcode_qtype_ == 0 || rcode_qtype_ == ldns_rr_get_type(q))) {
     reply = reply_skeleton(query, case_flip_);
     rcode = *rcode_;
   }

@@ -58,7 +58,8 @@ class FakeDnsServer {
   void set_silent(bool silent);                            // no reply at all over UDP
   void set_real_reply(bool send);                          // false: only the bad replies
   void set_case_flip(bool flip);                           // echo the qname with case swapped
-  void set_rcode(std::optional<uint8_t> rcode);            // e.g. 2 = SERVFAIL
+  // Answers with `rcode` (e.g. 2 = SERVFAIL) instead, for queries of `only_qtype` (0: all).
+  void set_rcode(std::optional<uint8_t> rcode, uint16_t only_qtype = 0);
 
   std::vector<Seen> seen() const;
 
@@ -86,6 +87,7 @@ class FakeDnsServer {
   bool real_reply_ = true;
   bool case_flip_ = false;
   std::optional<uint8_t> rcode_;
+  uint16_t rcode_qtype_ = 0;
   std::vector<Seen> seen_;
 
   std::atomic<bool> stop_{false};

@@ -211,6 +211,22 @@ TEST_F(ResolverTest, ServfailFromFirstServerFallsThroughToSecond) {
   EXPECT_EQ(*got, ips({"192.0.2.8"}));
 }
 
+TEST_F(ResolverTest, AddressesOfOneFamilyAreNotHeldUpByAFailureOfTheOther) {
+  dns1_.add("www.example. 60 IN A 192.0.2.8");
+  dns1_.set_rcode(LDNS_RCODE_SERVFAIL, TYPE_AAAA);
+  dns2_.set_silent(true);
+  auto c = config({server1_, server2_});
+  c.timeout = milliseconds(300);
+  Resolver r(c, transport_);
+  auto start = Clock::now();
+  auto got = r.resolve("www.example", AddressFamily::kAny);
+  auto elapsed = Clock::now() - start;
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, ips({"192.0.2.8"}));
+  EXPECT_TRUE(dns2_.seen().empty());
+  EXPECT_LT(elapsed, milliseconds(250));
+}
+
 TEST_F(ResolverTest, NoReplyIsBoundedInTime) {
   dns1_.set_silent(true);
   auto c = config();
