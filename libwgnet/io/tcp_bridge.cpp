@@ -1,0 +1,334 @@
+#include "io/tcp_bridge.hpp"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include "lwip/pbuf.h"
+
+namespace wgnet::io {
+namespace {
+
+constexpr size_t kReadChunk = 32 * 1024;       // <= 0xFFFF: tcp_write takes a u16 length
+constexpr size_t kReadBudget = 256 * 1024;     // per wake-up, so one busy fd cannot starve others
+constexpr size_t kSendLowWater = 64 * 1024;    // poll the fd again once lwIP has this much room
+constexpr int kMaxIov = 64;
+constexpr u8_t kPollTicks = 2;                  // tcp_poll period in coarse timer ticks (400 ms)
+
+void detach(tcp_pcb* pcb) {
+  tcp_arg(pcb, nullptr);
+  tcp_recv(pcb, nullptr);
+  tcp_sent(pcb, nullptr);
+  tcp_err(pcb, nullptr);
+  tcp_poll(pcb, nullptr, 0);
+}
+
+}  // namespace
+
+TcpBridge::TcpBridge(EventLoop& loop, tcp_pcb* pcb, Fd loop_end, Finished finished)
+    : loop_(loop), pcb_(pcb), fd_(std::move(loop_end)), finished_(std::move(finished)) {
+  tcp_arg(pcb_, this);
+  tcp_recv(pcb_, &TcpBridge::on_recv);
+  tcp_sent(pcb_, &TcpBridge::on_sent);
+  tcp_err(pcb_, &TcpBridge::on_err);
+  tcp_poll(pcb_, &TcpBridge::on_poll, kPollTicks);
+  // The app cannot set TCP_NODELAY on a socketpair, and we already batch whatever it wrote into
+  // one tcp_write per read: Nagle would only add a round trip to interactive traffic.
+  tcp_nagle_disable(pcb_);
+  update_interest();
+}
+
+TcpBridge::~TcpBridge() {
+  if (pcb_ != nullptr) {
+    detach(pcb_);
+    tcp_abort(pcb_);
+    pcb_ = nullptr;
+  }
+  if (interest_ != 0) loop_.remove(fd_.get());
+  for (pbuf* p : rx_) pbuf_free(p);
+}
+
+// ---- lwIP callbacks (loop thread, from inside tcp_input or the TCP timers) ----
+
+err_t TcpBridge::on_recv(void* arg, tcp_pcb* pcb, pbuf* p, err_t err) {
+  auto* self = static_cast<TcpBridge*>(arg);
+  if (self == nullptr) {  // cannot happen: arg is cleared only together with the callbacks
+    if (p != nullptr) {
+      tcp_recved(pcb, p->tot_len);
+      pbuf_free(p);
+    }
+    return ERR_OK;
+  }
+  if (p == nullptr) {
+    self->remote_fin_ = true;
+  } else if (err != ERR_OK) {
+    pbuf_free(p);
+    return ERR_OK;
+  } else {
+    self->enqueue(p);
+  }
+  self->pump_to_fd();
+  self->maybe_release_pcb();
+  self->update_interest();
+  self->maybe_finish();
+  return self->callback_result();
+}
+
+err_t TcpBridge::on_sent(void* arg, tcp_pcb* /*pcb*/, u16_t /*len*/) {
+  auto* self = static_cast<TcpBridge*>(arg);
+  if (self == nullptr) return ERR_OK;
+  // Read on right away rather than after another epoll round trip, but only once a useful
+  // amount of room is free (every ACK frees a couple of segments).
+  if (self->pcb_ != nullptr && (!self->tx_pending_.empty() ||
+                                tcp_sndbuf(self->pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF))) {
+    self->pump_from_fd();
+  }
+  self->update_interest();
+  self->maybe_finish();
+  return self->callback_result();
+}
+
+err_t TcpBridge::on_poll(void* arg, tcp_pcb* /*pcb*/) {
+  auto* self = static_cast<TcpBridge*>(arg);
+  if (self == nullptr) return ERR_OK;
+  // Retries what lwIP refused for lack of memory (tx_pending_, a FIN).
+  self->pump_from_fd();
+  self->maybe_send_fin();
+  self->update_interest();
+  self->maybe_finish();
+  return self->callback_result();
+}
+
+void TcpBridge::on_err(void* arg, err_t err) {
+  auto* self = static_cast<TcpBridge*>(arg);
+  if (self == nullptr) return;
+  self->pcb_ = nullptr;  // lwIP has freed it already
+  if (err == ERR_CLSD) {
+    // Closed in order (our FIN acked after the remote's): nothing lost.
+    self->remote_fin_ = true;
+    self->fin_queued_ = true;
+    self->pump_to_fd();
+  } else {
+    self->on_reset();
+  }
+  self->update_interest();
+  self->maybe_finish();
+}
+
+err_t TcpBridge::callback_result() const { return aborted_ ? ERR_ABRT : ERR_OK; }
+
+// ---- pcb -> fd ----
+
+void TcpBridge::enqueue(pbuf* p) {
+  // Keep single pbufs, so each can be freed as soon as it is written: a chain's tot_len is a u16
+  // and our queue can hold a whole 1 MiB window.
+  while (p != nullptr) {
+    pbuf* next = p->next;
+    if (next != nullptr) {
+      pbuf_ref(next);     // our own reference to the rest of the chain...
+      pbuf_dechain(p);    // ...because dechaining drops p's reference to it
+    }
+    rx_bytes_ += p->len;
+    rx_.push_back(p);
+    p = next;
+  }
+}
+
+void TcpBridge::pump_to_fd() {
+  size_t written = 0;
+  while (!rx_.empty() && !fd_write_shut_) {
+    iovec iov[kMaxIov];
+    int n = 0;
+    for (auto it = rx_.begin(); it != rx_.end() && n < kMaxIov; ++it, ++n) {
+      size_t off = n == 0 ? rx_offset_ : 0;
+      iov[n].iov_base = static_cast<uint8_t*>((*it)->payload) + off;
+      iov[n].iov_len = (*it)->len - off;
+    }
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<size_t>(n);
+    ssize_t w = ::sendmsg(fd_.get(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      abort_connection();  // EPIPE/ECONNRESET: the app closed its end with data still coming
+      return;
+    }
+    size_t left = static_cast<size_t>(w);
+    written += left;
+    rx_bytes_ -= left;
+    while (left > 0 || (!rx_.empty() && rx_offset_ == rx_.front()->len)) {
+      pbuf* front = rx_.front();
+      size_t avail = front->len - rx_offset_;
+      if (left < avail) {
+        rx_offset_ += left;
+        left = 0;
+        break;
+      }
+      left -= avail;
+      rx_.pop_front();
+      rx_offset_ = 0;
+      pbuf_free(front);
+      if (rx_.empty()) break;
+    }
+  }
+  // Open the window only by what the app's socket actually took (H7).
+  while (pcb_ != nullptr && written > 0) {
+    u16_t chunk = static_cast<u16_t>(std::min<size_t>(written, 0xFFFF));
+    tcp_recved(pcb_, chunk);
+    written -= chunk;
+  }
+  if (rx_.empty() && remote_fin_ && !fd_write_shut_) {
+    ::shutdown(fd_.get(), SHUT_WR);  // the app reads EOF after the last byte
+    fd_write_shut_ = true;
+  }
+}
+
+// ---- fd -> pcb ----
+
+bool TcpBridge::push_to_pcb(const uint8_t* data, size_t len) {
+  err_t err = tcp_write(pcb_, data, static_cast<u16_t>(len), TCP_WRITE_FLAG_COPY);
+  if (err == ERR_OK) return true;
+  // ERR_MEM: send queue full (pbuf count) or no memory; nothing was queued, the caller keeps the
+  // bytes and retries when data is acked. Anything else is a broken connection.
+  if (err != ERR_MEM) abort_connection();
+  return false;
+}
+
+void TcpBridge::pump_from_fd() {
+  if (pcb_ == nullptr || fin_queued_) return;
+  bool queued = false;
+  size_t off = 0;
+  while (off < tx_pending_.size()) {
+    size_t len = std::min(kReadChunk, tx_pending_.size() - off);
+    if (!push_to_pcb(tx_pending_.data() + off, len)) break;
+    off += len;
+    queued = true;
+  }
+  if (aborted_) return;
+  tx_pending_.erase(tx_pending_.begin(), tx_pending_.begin() + static_cast<ptrdiff_t>(off));
+
+  uint8_t buf[kReadChunk];
+  size_t budget = kReadBudget;
+  while (pcb_ != nullptr && !fd_eof_ && tx_pending_.empty() && budget > 0) {
+    size_t room = tcp_sndbuf(pcb_);
+    if (room == 0) break;
+    size_t want = std::min({room, sizeof buf, budget});
+    ssize_t n = ::read(fd_.get(), buf, want);
+    if (n > 0) {
+      budget -= static_cast<size_t>(n);
+      if (push_to_pcb(buf, static_cast<size_t>(n))) {
+        queued = true;
+        continue;
+      }
+      if (aborted_) return;
+      tx_pending_.assign(buf, buf + n);
+      break;
+    }
+    if (n == 0) {
+      fd_eof_ = true;  // shutdown(SHUT_WR) or close() by the app
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    abort_connection();  // ECONNRESET: the app closed without reading what we wrote
+    return;
+  }
+  if (queued && pcb_ != nullptr) tcp_output(pcb_);
+  maybe_send_fin();
+}
+
+void TcpBridge::maybe_send_fin() {
+  if (!fd_eof_ || fin_queued_ || pcb_ == nullptr || !tx_pending_.empty()) return;
+  // Queued behind the data already in lwIP's send queue. On ERR_MEM lwIP sets TF_CLOSEPEND
+  // itself and still returns ERR_OK.
+  if (tcp_shutdown(pcb_, 0, 1) != ERR_OK) {
+    abort_connection();
+    return;
+  }
+  fin_queued_ = true;
+  maybe_release_pcb();
+}
+
+// ---- closing ----
+
+void TcpBridge::maybe_release_pcb() {
+  if (pcb_ == nullptr || !fin_queued_ || !remote_fin_) return;
+  // Both FINs are exchanged or queued: lwIP finishes the close on its own (retransmissions,
+  // LAST_ACK, TIME_WAIT) and frees the pcb; we must not touch it again. tcp_close sends no RST
+  // in these states.
+  detach(pcb_);
+  tcp_close(pcb_);
+  pcb_ = nullptr;
+}
+
+void TcpBridge::abort_connection() {
+  if (pcb_ != nullptr) {
+    detach(pcb_);
+    tcp_abort(pcb_);  // RST to the remote
+    pcb_ = nullptr;
+    aborted_ = true;
+  }
+  remote_fin_ = fin_queued_ = fd_eof_ = fd_write_shut_ = true;
+  for (pbuf* p : rx_) pbuf_free(p);
+  rx_.clear();
+  rx_offset_ = rx_bytes_ = 0;
+  tx_pending_.clear();
+}
+
+void TcpBridge::on_reset() {
+  // The remote reset (or lwIP gave up retransmitting): hand the app what already arrived, as
+  // far as its socket takes it without waiting, then close. Closing with the app's unread
+  // writes still in our socket makes the app's next call fail with ECONNRESET.
+  pcb_ = nullptr;
+  remote_fin_ = true;
+  pump_to_fd();
+  abort_connection();
+}
+
+void TcpBridge::update_interest() {
+  uint32_t want = 0;
+  if (!finished_called_) {
+    if (!rx_.empty() && !fd_write_shut_) want |= EPOLLOUT;
+    if (pcb_ != nullptr && !fd_eof_ && !fin_queued_ && tx_pending_.empty() &&
+        tcp_sndbuf(pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF)) {
+      want |= EPOLLIN;
+    }
+  }
+  if (want == interest_) return;
+  // An fd with nothing to wait for is unregistered: EPOLLHUP would otherwise be reported
+  // (level-triggered) on every iteration once the app has closed its end.
+  if (want == 0) {
+    loop_.remove(fd_.get());
+  } else if (interest_ == 0) {
+    loop_.add(fd_.get(), want, [this](uint32_t events) { on_fd(events); });
+  } else {
+    loop_.modify(fd_.get(), want);
+  }
+  interest_ = want;
+}
+
+void TcpBridge::on_fd(uint32_t events) {
+  if (events & EPOLLERR) {
+    abort_connection();
+  } else {
+    if (events & (EPOLLOUT | EPOLLHUP)) pump_to_fd();
+    if (events & (EPOLLIN | EPOLLHUP)) pump_from_fd();
+    maybe_release_pcb();
+  }
+  update_interest();
+  maybe_finish();
+}
+
+void TcpBridge::maybe_finish() {
+  if (finished_called_ || !fin_queued_ || !fd_write_shut_) return;
+  finished_called_ = true;
+  update_interest();  // unregisters the fd
+  finished_(this);
+}
+
+}  // namespace wgnet::io
