@@ -79,7 +79,12 @@ bool IpPrefix::contains(const IpAddress& ip) const {
   return probe.masked().addr == masked().addr;
 }
 
-std::string IpPrefix::to_string() const { return addr.to_string() + "/" + std::to_string(length); }
+std::string IpPrefix::to_string() const {
+  std::string out = addr.to_string();
+  out += '/';
+  out += std::to_string(length);
+  return out;
+}
 
 std::optional<Endpoint> Endpoint::parse(std::string_view text) {
   auto colon = text.rfind(':');
