@@ -55,7 +55,8 @@ using WarningSink = std::function<void(const std::string&)>;
 Result<Config> parse_config(std::string_view text, std::string_view source,
                             const WarningSink& warn = {});
 
-// Reads and parses a file; warns when it is readable by group or others (wg-quick's rule).
+// Reads and parses a file; warns, as wg-quick does, when (file mode & directory mode & 0007) != 0
+// (others can reach it). Never refuses because of permissions.
 Result<Config> load_config(const std::string& path, const WarningSink& warn = {});
 
 // Base64 WireGuard key: exactly 44 characters ending in '='; decoding is constant-time.
