@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   if (!config) return tools::report_error(diag, config.error());
   // -w covers everything before a connection is up, the handshake included.
   auto handshake_timeout = options.timeout.value_or(TunnelOptions{}.handshake_timeout);
-  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_timeout);
+  auto tunnel = tools::open_tool_tunnel(
+      *config, diag, handshake_timeout,
+      options.listen ? tools::HandshakeWait::kSkip : tools::HandshakeWait::kWait);
   if (!tunnel) return tools::report_error(diag, tunnel.error());
 
   tools::RelayStreams streams;
