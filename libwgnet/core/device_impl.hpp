@@ -87,7 +87,7 @@ class DeviceImpl final : public Device {
   void expired_retransmit_handshake(Peer& peer, Time now, DeviceSink& sink);
   void expired_send_keepalive(Peer& peer, Time now, DeviceSink& sink);
   void expired_new_handshake(Peer& peer, Time now, DeviceSink& sink);
-  void expired_zero_key_material(Peer& peer, DeviceSink& sink);
+  void expired_zero_key_material(Peer& peer, Time now, DeviceSink& sink);
   void expired_send_persistent_keepalive(Peer& peer, Time now, DeviceSink& sink);
   void expired_startup_retry(Peer& peer, Time now, DeviceSink& sink);
 

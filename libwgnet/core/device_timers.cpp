@@ -14,7 +14,7 @@ void DeviceImpl::on_deadline(Time now, DeviceSink& sink) {
       deadline.reset();
       return true;
     };
-    if (due(t.zero_key_material)) expired_zero_key_material(peer, sink);
+    if (due(t.zero_key_material)) expired_zero_key_material(peer, now, sink);
     if (due(t.startup_retry)) expired_startup_retry(peer, now, sink);
     if (due(t.retransmit_handshake)) expired_retransmit_handshake(peer, now, sink);
     if (due(t.new_handshake)) expired_new_handshake(peer, now, sink);
@@ -54,10 +54,17 @@ void DeviceImpl::expired_new_handshake(Peer& peer, Time now, DeviceSink& sink) {
   send_initiation(peer, now, sink, false);
 }
 
-void DeviceImpl::expired_zero_key_material(Peer& peer, DeviceSink& sink) {
+void DeviceImpl::expired_zero_key_material(Peer& peer, Time now, DeviceSink& sink) {
   peer.keypairs.clear(keypair_discarder());
-  unregister_handshake_index(peer);
-  peer.handshake.clear();
+  // An initiation sent moments ago (say, right after a resume, before this overdue deadline
+  // ran) is not stale material: wiping it would only delay the new session by REKEY_TIMEOUT.
+  const bool live_initiation = peer.handshake.state == HandshakeState::kCreatedInitiation &&
+                               peer.last_sent_handshake &&
+                               now < *peer.last_sent_handshake + REKEY_TIMEOUT;
+  if (!live_initiation) {
+    unregister_handshake_index(peer);
+    peer.handshake.clear();
+  }
   emit(sink, EventKind::kKeypairsExpired, &peer, "keys zeroed after 3 x REJECT_AFTER_TIME");
 }
 

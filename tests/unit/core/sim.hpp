@@ -233,6 +233,8 @@ class Sim {
     now = std::max(now, t);
   }
   void run_for(Time d) { run_until(now + d); }
+  // Suspend: protocol time (CLOCK_BOOTTIME) moves on while nothing runs.
+  void jump(Time d) { now += d; }
 
   // Sent datagrams of a type, optionally only from one node.
   std::vector<const Sent*> sent_of(uint8_t type, size_t from = SIZE_MAX) const {
