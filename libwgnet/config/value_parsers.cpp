@@ -16,7 +16,10 @@ namespace config_detail {
 
 std::string format_message(const Where& where, std::string_view what) {
   std::string out(where.source);
-  if (where.line > 0) out += ":" + std::to_string(where.line);
+  if (where.line > 0) {
+    out += ':';
+    out += std::to_string(where.line);
+  }
   out += ": ";
   if (!where.key.empty()) {
     out += where.key;
