@@ -55,6 +55,10 @@ Result<void> place_positionals(NcOptions& o, const std::vector<std::string>& arg
   } else {
     if (listen_port) return bad("-p only sets the port to listen on; use it with -l");
     if (args.size() < 2) return bad("need a host and a port: wg-nc [options] host port");
+    if (args.size() > 2 && !o.scan) {
+      return bad("too many arguments from `" + args[2] + "': wg-nc [options] host port "
+                 "(several ports only with -z)");
+    }
     o.host = args[0];
     port_args.assign(args.begin() + 1, args.end());
   }
