@@ -6,6 +6,7 @@
 //   - the connection reaches EOF: flush stdout and end.
 //   - idle_timeout (-w): end when nothing moved in either direction for that long.
 // One thread, poll() over the three descriptors, never a busy loop; binary-safe.
+// The caller ignores SIGPIPE (wg-nc's main does): a closed stdout must come back as EPIPE.
 #pragma once
 
 #include <unistd.h>
