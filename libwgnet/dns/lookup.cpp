@@ -15,6 +15,13 @@ struct TypeState {
   std::vector<IpAddress> addresses;
 };
 
+// "DNS server X: <what went wrong>", unless the message already names the server.
+std::string about(const IpAddress& server, const std::string& message) {
+  std::string who = server.to_string();
+  if (message.find(who) != std::string::npos) return message;
+  return "DNS server " + who + ": " + message;
+}
+
 // The TCP retry of a truncated UDP reply.
 Result<AcceptedReply> retry_over_tcp(QueryMessage& query, const IpAddress& server,
                                      const ResolverConfig& config, Transport& transport) {
@@ -118,13 +125,13 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
 
       auto fd = transport.open_udp(server, config.port);
       if (!fd) {
-        detail = "DNS server " + server.to_string() + ": " + fd.error().message;
+        detail = about(server, fd.error().message);
         continue;
       }
       std::vector<std::optional<AcceptedReply>> replies;
       auto sent = udp_exchange(fd->get(), pending, Clock::now() + config.timeout, replies);
       if (!sent) {
-        detail = "DNS server " + server.to_string() + ": " + sent.error().message;
+        detail = about(server, sent.error().message);
         continue;
       }
       bool answered = false;

@@ -23,6 +23,9 @@ Result<Resolver::Reply> over_tcp(Transport& transport, const IpAddress& server, 
 }
 
 Error with_server(const Error& e, const IpAddress& server, const char* how) {
+  if (e.message.find(server.to_string()) != std::string::npos) {
+    return make_error(e.code, e.message + " (" + how + ")");
+  }
   return make_error(e.code, "DNS server " + server.to_string() + " (" + how + "): " + e.message);
 }
 

@@ -58,6 +58,24 @@ void demote(std::vector<IpAddress>& servers, const std::vector<IpAddress>& silen
   });
 }
 
+std::string plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+Error no_reply_error(const std::string& name, const ResolverConfig& config,
+                     const LookupOutcome& outcome) {
+  std::string msg = "could not resolve " + name + ": ";
+  if (outcome.silent.empty() && !outcome.detail.empty()) {
+    // Not one server was even reached: say why rather than "no reply".
+    return make_error(ErrorCode::kResolve, msg + outcome.detail);
+  }
+  msg += "no reply from DNS server(s) " + server_list(config.servers) + " (" +
+         plural(std::max(1, config.attempts), "attempt") + ", " +
+         std::to_string(config.timeout.count()) + " ms each)";
+  if (!outcome.detail.empty()) msg += "; last error: " + outcome.detail;
+  return make_error(ErrorCode::kResolve, msg);
+}
+
 }  // namespace
 
 Error no_dns_server_error() {
@@ -117,14 +135,9 @@ Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressF
       case LookupStatus::kServerFailure:
         if (server_failure.empty()) server_failure = outcome->detail;
         break;
-      case LookupStatus::kNoReply: {
+      case LookupStatus::kNoReply:
         // Stop here: every further name would wait for the same silent servers.
-        std::string msg = "could not resolve " + quoted + ": no reply from DNS server(s) " +
-                          server_list(config_.servers) + " (" + std::to_string(config_.attempts) +
-                          " attempts, " + std::to_string(config_.timeout.count()) + " ms each)";
-        if (!outcome->detail.empty()) msg += "; last error: " + outcome->detail;
-        return make_error(ErrorCode::kResolve, msg);
-      }
+        return no_reply_error(quoted, config_, *outcome);
     }
     demote(servers, outcome->silent);
   }
