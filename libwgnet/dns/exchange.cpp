@@ -50,7 +50,8 @@ Result<void> send_all(int fd, std::span<const uint8_t> data, Clock::time_point d
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return fd_error("sending a DNS query", errno);
     Wait w = wait_for(fd, POLLOUT, deadline);
-    if (w == Wait::kTimedOut) return make_error(ErrorCode::kTimeout, "sending a DNS query timed out");
+    if (w == Wait::kTimedOut)
+      return make_error(ErrorCode::kTimeout, "sending a DNS query timed out");
     if (w == Wait::kFailed) return fd_error("waiting to send a DNS query", errno);
   }
   return {};
@@ -82,8 +83,8 @@ Result<void> udp_exchange(int fd, std::span<const QueryMessage* const> queries,
       if (replies[i]) continue;
       CheckedReply checked = check_reply(*queries[i], datagram);
       if (checked.verdict != ReplyVerdict::kAccepted) continue;
-      replies[i] = AcceptedReply{{datagram.begin(), datagram.end()}, std::move(checked.packet),
-                                 Clock::now()};
+      replies[i] = AcceptedReply{
+          {datagram.begin(), datagram.end()}, std::move(checked.packet), Clock::now()};
       --unanswered;
       break;
     }
@@ -91,8 +92,7 @@ Result<void> udp_exchange(int fd, std::span<const QueryMessage* const> queries,
   return {};
 }
 
-Result<AcceptedReply> tcp_exchange(int fd, const QueryMessage& query,
-                                   Clock::time_point deadline) {
+Result<AcceptedReply> tcp_exchange(int fd, const QueryMessage& query, Clock::time_point deadline) {
   std::vector<uint8_t> framed;
   framed.reserve(query.wire.size() + 2);
   framed.push_back(static_cast<uint8_t>(query.wire.size() >> 8));
@@ -111,8 +111,8 @@ Result<AcceptedReply> tcp_exchange(int fd, const QueryMessage& query,
       std::span<const uint8_t> message(pending.data() + 2, len);
       CheckedReply checked = check_reply(query, message);
       if (checked.verdict == ReplyVerdict::kAccepted) {
-        return AcceptedReply{{message.begin(), message.end()}, std::move(checked.packet),
-                             Clock::now()};
+        return AcceptedReply{
+            {message.begin(), message.end()}, std::move(checked.packet), Clock::now()};
       }
       pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(2 + len));
     }

@@ -67,13 +67,20 @@ void renew_id(QueryMessage& query) {
 
 const char* to_string(ReplyVerdict verdict) {
   switch (verdict) {
-    case ReplyVerdict::kAccepted: return "accepted";
-    case ReplyVerdict::kMalformed: return "malformed";
-    case ReplyVerdict::kWrongId: return "wrong query ID";
-    case ReplyVerdict::kNotAResponse: return "not a response (QR=0)";
-    case ReplyVerdict::kWrongOpcode: return "wrong opcode";
-    case ReplyVerdict::kWrongQuestionCount: return "not exactly one question";
-    case ReplyVerdict::kWrongQuestion: return "question does not match the query";
+    case ReplyVerdict::kAccepted:
+      return "accepted";
+    case ReplyVerdict::kMalformed:
+      return "malformed";
+    case ReplyVerdict::kWrongId:
+      return "wrong query ID";
+    case ReplyVerdict::kNotAResponse:
+      return "not a response (QR=0)";
+    case ReplyVerdict::kWrongOpcode:
+      return "wrong opcode";
+    case ReplyVerdict::kWrongQuestionCount:
+      return "not exactly one question";
+    case ReplyVerdict::kWrongQuestion:
+      return "question does not match the query";
   }
   return "unknown";
 }
@@ -99,8 +106,7 @@ CheckedReply check_reply(const QueryMessage& query, std::span<const uint8_t> wir
     return out;
   }
   const ldns_rr_list* questions = ldns_pkt_question(pkt.get());
-  if (ldns_pkt_qdcount(pkt.get()) != 1 || !questions ||
-      ldns_rr_list_rr_count(questions) != 1) {
+  if (ldns_pkt_qdcount(pkt.get()) != 1 || !questions || ldns_rr_list_rr_count(questions) != 1) {
     out.verdict = ReplyVerdict::kWrongQuestionCount;
     return out;
   }
@@ -108,8 +114,7 @@ CheckedReply check_reply(const QueryMessage& query, std::span<const uint8_t> wir
   const ldns_rdf* owner = question ? ldns_rr_owner(question) : nullptr;
   // ldns_dname_compare folds case: resolvers may randomise it (0x20) and servers echo it.
   if (!owner || ldns_dname_compare(owner, query.qname.get()) != 0 ||
-      ldns_rr_get_type(question) != query.qtype ||
-      ldns_rr_get_class(question) != query.qclass) {
+      ldns_rr_get_type(question) != query.qtype || ldns_rr_get_class(question) != query.qclass) {
     out.verdict = ReplyVerdict::kWrongQuestion;
     return out;
   }
@@ -169,8 +174,8 @@ std::string dname_to_string(const ldns_rdf& name) {
 
 std::string rcode_name(unsigned rcode) {
   static constexpr std::array<const char*, 11> kNames = {
-      "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",   "REFUSED",
-      "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",  "NOTZONE"};
+      "NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+      "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
   if (rcode < kNames.size()) return kNames[rcode];
   return "RCODE" + std::to_string(rcode);
 }

@@ -49,12 +49,12 @@ void renew_id(QueryMessage& query);
 
 enum class ReplyVerdict {
   kAccepted,
-  kMalformed,          // ldns could not parse it
+  kMalformed,  // ldns could not parse it
   kWrongId,
-  kNotAResponse,       // QR=0
+  kNotAResponse,  // QR=0
   kWrongOpcode,
-  kWrongQuestionCount, // anything but exactly one question
-  kWrongQuestion,      // qname (compared case-insensitively), qtype or qclass differ
+  kWrongQuestionCount,  // anything but exactly one question
+  kWrongQuestion,       // qname (compared case-insensitively), qtype or qclass differ
 };
 const char* to_string(ReplyVerdict verdict);
 

@@ -33,9 +33,8 @@ Error with_server(const Error& e, const IpAddress& server, const char* how) {
 
 Result<Resolver::Reply> Resolver::query(const IpAddress& server, std::string_view name,
                                         const QueryOptions& options) {
-  auto built = build_query(name, QuerySpec{options.qtype, options.qclass,
-                                           options.recursion_desired, options.dnssec_ok,
-                                           options.edns_bufsize});
+  auto built = build_query(name, QuerySpec{options.qtype, options.qclass, options.recursion_desired,
+                                           options.dnssec_ok, options.edns_bufsize});
   if (!built) return built.error();
   QueryMessage& query = *built;
   int tries = std::max(1, options.tries);
@@ -70,8 +69,7 @@ Result<Resolver::Reply> Resolver::query(const IpAddress& server, std::string_vie
   if (last && last->code != ErrorCode::kTimeout) return *last;
   return make_error(ErrorCode::kTimeout, "no reply from DNS server " + server.to_string() + " (" +
                                              std::to_string(tries) + " tries, " +
-                                             std::to_string(options.timeout.count()) +
-                                             " ms each)");
+                                             std::to_string(options.timeout.count()) + " ms each)");
 }
 
 }  // namespace wgnet::dns

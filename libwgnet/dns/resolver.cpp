@@ -25,9 +25,12 @@ std::string server_list(const std::vector<IpAddress>& servers) {
 
 std::string family_records(AddressFamily family) {
   switch (family) {
-    case AddressFamily::kV4: return "no IPv4 address (A record)";
-    case AddressFamily::kV6: return "no IPv6 address (AAAA record)";
-    case AddressFamily::kAny: break;
+    case AddressFamily::kV4:
+      return "no IPv4 address (A record)";
+    case AddressFamily::kV6:
+      return "no IPv6 address (AAAA record)";
+    case AddressFamily::kAny:
+      break;
   }
   return "no IPv4 or IPv6 address (A/AAAA records)";
 }
@@ -44,8 +47,7 @@ Result<std::vector<IpAddress>> literal(const IpAddress& ip, std::string_view nam
       (family == AddressFamily::kV6 && !ip.is_v6())) {
     return make_error(ErrorCode::kInvalidArgument,
                       "'" + std::string(name) + "' is an " + (ip.is_v4() ? "IPv4" : "IPv6") +
-                          " address but only " + (ip.is_v4() ? "IPv6" : "IPv4") +
-                          " was asked for");
+                          " address but only " + (ip.is_v4() ? "IPv6" : "IPv4") + " was asked for");
   }
   return std::vector<IpAddress>{ip};
 }
@@ -147,12 +149,12 @@ Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressF
                                                tried_suffix(name, tried) + ")");
   }
   if (!server_failure.empty()) {
-    return make_error(ErrorCode::kResolve,
-                      "could not resolve " + quoted + ": " + server_failure + tried_suffix(name, tried));
+    return make_error(ErrorCode::kResolve, "could not resolve " + quoted + ": " + server_failure +
+                                               tried_suffix(name, tried));
   }
-  return make_error(ErrorCode::kResolve, "could not resolve " + quoted +
-                                             ": NXDOMAIN (no such name" +
-                                             tried_suffix(name, tried) + ")");
+  return make_error(
+      ErrorCode::kResolve,
+      "could not resolve " + quoted + ": NXDOMAIN (no such name" + tried_suffix(name, tried) + ")");
 }
 
 }  // namespace wgnet::dns

@@ -59,8 +59,8 @@ class Resolver {
     uint16_t qtype = 1;  // A
     uint16_t qclass = 1;
     bool recursion_desired = true;
-    bool tcp = false;           // TCP only
-    bool tcp_fallback = true;   // retry over TCP when the UDP reply is truncated (TC=1)
+    bool tcp = false;          // TCP only
+    bool tcp_fallback = true;  // retry over TCP when the UDP reply is truncated (TC=1)
     bool dnssec_ok = false;
     std::optional<uint16_t> edns_bufsize;  // EDNS0 OPT record with this UDP payload size
     std::chrono::milliseconds timeout{2000};

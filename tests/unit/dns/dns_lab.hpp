@@ -14,7 +14,9 @@
 
 namespace wgnet::dns::test {
 
-inline IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+inline IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
 
 inline std::vector<IpAddress> ips(std::initializer_list<const char*> texts) {
   std::vector<IpAddress> out;

@@ -46,7 +46,9 @@ std::string name_text(const ldns_rdf* name) {
   return text ? text.get() : "";
 }
 
-bool same_name(const ldns_rdf* a, const ldns_rdf* b) { return ldns_dname_compare(a, b) == 0; }
+bool same_name(const ldns_rdf* a, const ldns_rdf* b) {
+  return ldns_dname_compare(a, b) == 0;
+}
 
 RrPtr rr_from(const std::string& text) {
   ldns_rr* rr = nullptr;
@@ -185,8 +187,7 @@ void FakeDnsServer::handle_udp() {
   }
   if (silent) return;
   auto send = [&](const Fd& via, const std::vector<uint8_t>& wire) {
-    ::sendto(via.get(), wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&from),
-             from_len);
+    ::sendto(via.get(), wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len);
   };
   for (BadReply kind : bad) {
     send(kind == BadReply::kFromOtherPort ? udp_other_ : udp_, bad_reply(*query, kind));
@@ -266,8 +267,8 @@ std::vector<uint8_t> FakeDnsServer::answer(const ldns_pkt& query, bool tcp) {
   PktPtr reply = reply_skeleton(query, case_flip_);
   bool exists = false;
   add_answer(*reply, *ldns_rr_owner(q), static_cast<uint16_t>(ldns_rr_get_type(q)), exists);
-  uint8_t rcode = ldns_pkt_ancount(reply.get()) > 0 || exists ? LDNS_RCODE_NOERROR
-                                                               : LDNS_RCODE_NXDOMAIN;
+  uint8_t rcode =
+      ldns_pkt_ancount(reply.get()) > 0 || exists ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN;
   if (rcode_ && (rcode_qtype_ == 0 || rcode_qtype_ == ldns_rr_get_type(q))) {
     reply = reply_skeleton(query, case_flip_);
     rcode = *rcode_;

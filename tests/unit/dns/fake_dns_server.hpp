@@ -24,7 +24,7 @@ inline constexpr const char* POISON_V6 = "2001:db8::bad";
 
 enum class BadReply {
   kWrongId,
-  kNotAResponse,   // QR=0
+  kNotAResponse,  // QR=0
   kTwoQuestions,
   kWrongQname,
   kWrongQtype,
@@ -55,9 +55,9 @@ class FakeDnsServer {
   void add(const std::string& rr_text);
 
   void set_bad_replies_first(std::vector<BadReply> bad);  // for every UDP query
-  void set_silent(bool silent);                            // no reply at all over UDP
-  void set_real_reply(bool send);                          // false: only the bad replies
-  void set_case_flip(bool flip);                           // echo the qname with case swapped
+  void set_silent(bool silent);                           // no reply at all over UDP
+  void set_real_reply(bool send);                         // false: only the bad replies
+  void set_case_flip(bool flip);                          // echo the qname with case swapped
   // Answers with `rcode` (e.g. 2 = SERVFAIL) instead, for queries of `only_qtype` (0: all).
   void set_rcode(std::optional<uint8_t> rcode, uint16_t only_qtype = 0);
 

@@ -37,7 +37,7 @@ void LoopbackTransport::add_server(const IpAddress& label, uint16_t udp_port, ui
 }
 
 Result<LoopbackTransport::Ports> LoopbackTransport::lookup(const IpAddress& server,
-                                                          uint16_t port) const {
+                                                           uint16_t port) const {
   if (port != expected_port_) {
     return make_error(ErrorCode::kInvalidArgument,
                       "test transport: unexpected DNS port " + std::to_string(port));

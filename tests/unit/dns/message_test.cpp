@@ -12,7 +12,9 @@
 namespace wgnet::dns {
 namespace {
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
 
 PktPtr parse(const std::vector<uint8_t>& wire) {
   ldns_pkt* raw = nullptr;
@@ -120,7 +122,7 @@ TEST(CheckReply, RejectsEachMismatch) {
   };
   EXPECT_EQ(with([](auto& w) { w[1] ^= 1; }), ReplyVerdict::kWrongId);
   EXPECT_EQ(with([](auto& w) { w[2] &= 0x7f; }), ReplyVerdict::kNotAResponse);
-  EXPECT_EQ(with([](auto& w) { w[2] |= 0x10; }), ReplyVerdict::kWrongOpcode);  // STATUS
+  EXPECT_EQ(with([](auto& w) { w[2] |= 0x10; }), ReplyVerdict::kWrongOpcode);   // STATUS
   EXPECT_EQ(with([](auto& w) { w[14] = 'v'; }), ReplyVerdict::kWrongQuestion);  // qname
   EXPECT_EQ(with([](auto& w) { w[w.size() - 3] = TYPE_AAAA; }), ReplyVerdict::kWrongQuestion);
   EXPECT_EQ(with([](auto& w) { w[w.size() - 1] = 3; }), ReplyVerdict::kWrongQuestion);  // CH
@@ -159,11 +161,13 @@ PktPtr reply_with(const QueryMessage& q, std::initializer_list<const char*> reco
 
 TEST(AnswerAddresses, TakesOnlyRecordsForTheName) {
   QueryMessage q = query_for("www.example");
-  PktPtr pkt = reply_with(q, {"other.example. 60 IN A 192.0.2.1", "WWW.example. 60 IN A 192.0.2.2",
-                              "www.example. 60 IN AAAA 2001:db8::2", "www.example. 60 IN A 192.0.2.3"});
+  PktPtr pkt =
+      reply_with(q, {"other.example. 60 IN A 192.0.2.1", "WWW.example. 60 IN A 192.0.2.2",
+                     "www.example. 60 IN AAAA 2001:db8::2", "www.example. 60 IN A 192.0.2.3"});
   EXPECT_EQ(answer_addresses(*pkt, *q.qname, TYPE_A),
             (std::vector<IpAddress>{ip("192.0.2.2"), ip("192.0.2.3")}));
-  EXPECT_EQ(answer_addresses(*pkt, *q.qname, TYPE_AAAA), (std::vector<IpAddress>{ip("2001:db8::2")}));
+  EXPECT_EQ(answer_addresses(*pkt, *q.qname, TYPE_AAAA),
+            (std::vector<IpAddress>{ip("2001:db8::2")}));
   EXPECT_TRUE(answer_addresses(*pkt, *q.qname, TYPE_TXT).empty());
 }
 
@@ -180,7 +184,8 @@ TEST(AnswerAddresses, FollowsCnamesInAnyOrder) {
 
 TEST(AnswerAddresses, CnameLoopsAndOverlongChainsEnd) {
   QueryMessage q = query_for("a.example");
-  PktPtr loop = reply_with(q, {"a.example. 60 IN CNAME b.example.", "b.example. 60 IN CNAME a.example."});
+  PktPtr loop =
+      reply_with(q, {"a.example. 60 IN CNAME b.example.", "b.example. 60 IN CNAME a.example."});
   EXPECT_TRUE(answer_addresses(*loop, *q.qname, TYPE_A).empty());
 
   QueryMessage q0 = query_for("n0.example");
@@ -200,7 +205,8 @@ TEST(AnswerAddresses, CnameLoopsAndOverlongChainsEnd) {
 TEST(SearchCandidates, FollowsGlibcOrder) {
   std::vector<std::string> search = {"corp.example", ".lab.example."};
   using V = std::vector<std::string>;
-  EXPECT_EQ(search_candidates("host", search, 1), (V{"host.corp.example", "host.lab.example", "host"}));
+  EXPECT_EQ(search_candidates("host", search, 1),
+            (V{"host.corp.example", "host.lab.example", "host"}));
   EXPECT_EQ(search_candidates("a.b", search, 1), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));
   EXPECT_EQ(search_candidates("a.b", search, 2), (V{"a.b.corp.example", "a.b.lab.example", "a.b"}));
   EXPECT_EQ(search_candidates("a.b", search, 0), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));

@@ -3,6 +3,8 @@
 // nibble, so neither a counter nor a generator with weak high bits passes) at p > 0.001.
 // Robust against chance: a sample failing at p < 0.001 gets one independent second sample,
 // and only both failing fails the test (odds ~1e-6 per run for a good generator).
+#include "dns/query_id.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -10,7 +12,6 @@
 
 #include "dns/dns_lab.hpp"
 #include "dns/message.hpp"
-#include "dns/query_id.hpp"
 
 namespace wgnet::dns::test {
 namespace {

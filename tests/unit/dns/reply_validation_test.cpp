@@ -13,22 +13,29 @@ using std::chrono::milliseconds;
 
 const char* name_of(BadReply kind) {
   switch (kind) {
-    case BadReply::kWrongId: return "WrongId";
-    case BadReply::kNotAResponse: return "NotAResponse";
-    case BadReply::kTwoQuestions: return "TwoQuestions";
-    case BadReply::kWrongQname: return "WrongQname";
-    case BadReply::kWrongQtype: return "WrongQtype";
-    case BadReply::kWrongQclass: return "WrongQclass";
-    case BadReply::kFromOtherPort: return "FromOtherPort";
-    case BadReply::kGarbage: return "Garbage";
+    case BadReply::kWrongId:
+      return "WrongId";
+    case BadReply::kNotAResponse:
+      return "NotAResponse";
+    case BadReply::kTwoQuestions:
+      return "TwoQuestions";
+    case BadReply::kWrongQname:
+      return "WrongQname";
+    case BadReply::kWrongQtype:
+      return "WrongQtype";
+    case BadReply::kWrongQclass:
+      return "WrongQclass";
+    case BadReply::kFromOtherPort:
+      return "FromOtherPort";
+    case BadReply::kGarbage:
+      return "Garbage";
   }
   return "?";
 }
 
 const std::vector<BadReply> kAllBad = {
-    BadReply::kWrongId,     BadReply::kNotAResponse, BadReply::kTwoQuestions,
-    BadReply::kWrongQname,  BadReply::kWrongQtype,   BadReply::kWrongQclass,
-    BadReply::kFromOtherPort, BadReply::kGarbage};
+    BadReply::kWrongId,    BadReply::kNotAResponse, BadReply::kTwoQuestions,  BadReply::kWrongQname,
+    BadReply::kWrongQtype, BadReply::kWrongQclass,  BadReply::kFromOtherPort, BadReply::kGarbage};
 
 class BadReplyTest : public DnsLab, public ::testing::WithParamInterface<BadReply> {};
 

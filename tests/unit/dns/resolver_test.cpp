@@ -288,7 +288,7 @@ TEST_F(ResolverTest, SilentServerIsAskedLastForTheNextSearchName) {
   auto elapsed = Clock::now() - start;
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.21"}));
-  EXPECT_EQ(dns1_.seen().size(), 1u);  // only for the first name
+  EXPECT_EQ(dns1_.seen().size(), 1u);     // only for the first name
   EXPECT_LT(elapsed, milliseconds(550));  // one timeout, not one per search domain
 }
 
@@ -307,7 +307,8 @@ TEST_F(ResolverTest, TransportErrorIsReportedWhenNothingAnswers) {
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
-  EXPECT_EQ(got.error().message, "could not resolve www.example: no route to 10.64.0.99 in the tunnel");
+  EXPECT_EQ(got.error().message,
+            "could not resolve www.example: no route to 10.64.0.99 in the tunnel");
 }
 
 TEST_F(ResolverTest, TruncatedAnswerIsFetchedOverTcp) {
