@@ -231,18 +231,21 @@ lab__dns_bound() {
   ip netns exec "$LAB_PEER_NS" ss -Hlun "sport = :53" | grep -q "$LAB_PEER_INNER4:53"
 }
 
-# lab_write_config FILE [public_key=KEY] [psk_file=FILE|none] [endpoint=HOST:PORT]
+# lab_write_config FILE [public_key=KEY] [psk_file=FILE|none] [endpoint=HOST:PORT|none]
+#                  [listen_port=N]
 #   Writes the tool's wg-quick config (mode 0600). Overrides make the broken variants tests need.
 lab_write_config() {
   local file=$1
   shift
-  local pub=$LAB_PEER_PUB psk_file=$LAB_PSK_FILE endpoint=$LAB_ENDPOINT kv
+  local pub=$LAB_PEER_PUB psk_file=$LAB_PSK_FILE endpoint=$LAB_ENDPOINT listen_port="" kv
   for kv in "$@"; do
     case $kv in
       public_key=*) pub=${kv#*=} ;;
       psk_file=none) psk_file="" ;;
       psk_file=*) psk_file=${kv#*=} ;;
+      endpoint=none) endpoint="" ;;
       endpoint=*) endpoint=${kv#*=} ;;
+      listen_port=*) listen_port=${kv#*=} ;;
       *) echo "lab_write_config: unknown override $kv" >&2; return 2 ;;
     esac
   done
@@ -253,11 +256,12 @@ lab_write_config() {
       echo "Address = $LAB_TOOL_INNER4/32, $LAB_TOOL_INNER6/128"
       echo "DNS = $LAB_PEER_INNER4, lab.wgnet"
       [ "$LAB_MTU" != 1420 ] && echo "MTU = $LAB_MTU"
+      [ -n "$listen_port" ] && echo "ListenPort = $listen_port"
       echo
       echo "[Peer]"
       echo "PublicKey = $pub"
       [ -n "$psk_file" ] && echo "PresharedKey = $(cat "$psk_file")"
-      echo "Endpoint = $endpoint"
+      [ -n "$endpoint" ] && echo "Endpoint = $endpoint"
       echo "AllowedIPs = 10.77.0.0/24, fd77::/64"
     } >"$file")
   chmod 600 "$file"
