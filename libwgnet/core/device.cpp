@@ -35,6 +35,7 @@ bool DeviceImpl::configure(const DeviceConfig& config, std::string* error) {
     return fail("MTU " + std::to_string(config.mtu) + " is out of range (576..65455)");
   }
   mtu_ = config.mtu;
+  env_.random_bytes({reinterpret_cast<uint8_t*>(&jitter_state_), sizeof jitter_state_});
   identity_.private_key = config.private_key;
   noise_public_key(identity_.public_key, identity_.private_key);
   cookie_checker_.init(identity_.public_key);
@@ -169,10 +170,14 @@ Key DeviceImpl::new_ephemeral() {
   return k;
 }
 
+// Timer jitter needs no secrecy, only spread: a splitmix64 stream seeded once from the
+// environment, so the data path (which arms timers) never calls for randomness.
 Time DeviceImpl::jitter() {
-  uint32_t r = 0;
-  env_.random_bytes({reinterpret_cast<uint8_t*>(&r), sizeof r});
-  return Time(r % (REKEY_TIMEOUT_JITTER_MAX.count() + 1));
+  uint64_t z = (jitter_state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return Time(static_cast<int64_t>(z % static_cast<uint64_t>(REKEY_TIMEOUT_JITTER_MAX.count() + 1)));
 }
 
 RandomFn DeviceImpl::random_fn() {

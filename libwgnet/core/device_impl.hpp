@@ -94,6 +94,7 @@ class DeviceImpl final : public Device {
   Environment& env_;
   StaticIdentity identity_;
   uint16_t mtu_ = 1420;
+  uint64_t jitter_state_ = 0;
   CookieChecker cookie_checker_;
   Ratelimiter ratelimiter_;
   HandshakeLoad load_;

@@ -169,7 +169,7 @@ void DeviceImpl::receive_data(std::span<uint8_t> d, const Endpoint& from, Time n
   if (!kp->receiving_window.validate(counter)) return drop(sink, &peer, "replayed data counter");
 
   // Authenticated and fresh: now it may change state.
-  if (peer.keypairs.received_with(kp, keypair_discarder())) {
+  if (kp == peer.keypairs.next() && peer.keypairs.received_with(kp, keypair_discarder())) {
     timers_handshake_complete(peer.timers);
     peer.last_handshake = now;
     emit(sink, EventKind::kHandshakeComplete, &peer, "responder (keys confirmed)");

@@ -77,14 +77,14 @@ bool DeviceImpl::encrypt_and_send(Peer& peer, Keypair& kp, std::span<const uint8
   put_le32(header.receiver_index, kp.remote_index);
   put_le64(header.counter, counter);
   std::memcpy(out, &header, sizeof header);
-  std::memcpy(out + MESSAGE_DATA_HEADER_LEN, packet.data(), packet.size());
+  if (!packet.empty()) std::memcpy(out + MESSAGE_DATA_HEADER_LEN, packet.data(), packet.size());
   std::memset(out + MESSAGE_DATA_HEADER_LEN + packet.size(), 0, padded - packet.size());
   std::span<uint8_t> body{out + MESSAGE_DATA_HEADER_LEN, padded + NOISE_AUTHTAG_LEN};
   kp.sending.seal(body, counter, body.first(padded));
   send_to_peer(peer, {out, MESSAGE_DATA_HEADER_LEN + padded + NOISE_AUTHTAG_LEN}, sink);
   timers_any_authenticated_packet_traversal(peer.timers, now);
   timers_any_authenticated_packet_sent(peer.timers);
-  if (!packet.empty()) timers_data_sent(peer.timers, now, jitter());
+  if (!packet.empty() && !peer.timers.new_handshake) timers_data_sent(peer.timers, now, jitter());
   return true;
 }
 

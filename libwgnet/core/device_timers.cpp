@@ -75,6 +75,9 @@ void DeviceImpl::expired_send_persistent_keepalive(Peer& peer, Time now, DeviceS
 void DeviceImpl::expired_startup_retry(Peer& peer, Time now, DeviceSink& sink) {
   if (peer.keypairs.current() != nullptr || peer.keypairs.next() != nullptr) return;
   ++peer.timers.startup_retries_sent;
+  // Alternate between endpoint candidates, so a dual-stack peer with one dead address is
+  // reached within the first second rather than after the first REKEY_TIMEOUT.
+  if (peer.next_candidate()) emit(sink, EventKind::kEndpointChanged, &peer, peer.endpoint->to_string());
   do_send_initiation(peer, now, sink);  // bypasses the REKEY_TIMEOUT rate limit on purpose
   timers_ephemeral_key_created(peer.timers, now);
 }

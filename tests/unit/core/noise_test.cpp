@@ -24,8 +24,8 @@ Key key(const std::string& s) {
   return k;
 }
 
-// Entry "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s" of cacophony's vectors/cacophony.txt
-// (haskell-cryptography/cacophony; the same file is snow's tests/vectors/cacophony.txt).
+// Entry "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s" of the cacophony test vectors, as checked against
+// mcginty/snow tests/vectors/cacophony.txt (commit aabed315), which ships cacophony's file.
 constexpr const char* kProtocol = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 const char* kPrologue = "4a6f686e2047616c74";  // "John Galt"
 const char* kPsk = "54686973206973206d7920417573747269616e20706572737065637469766521";
