@@ -74,8 +74,11 @@ void DeviceImpl::receive_initiation(std::span<uint8_t> d, const Endpoint& from, 
         // (seconds later, sometimes more than once). We break it at once instead: the side
         // with the lower public key keeps its own initiation and ignores the peer's; the other
         // side answers ours. A kernel or wireguard-go peer is no worse off than with itself.
+        // Only when theirs comes from where we sent ours: otherwise ours is likely going
+        // astray (stale endpoint, NAT) and theirs is how we learn where the peer really is.
         keep_ours = peer->handshake.state == HandshakeState::kCreatedInitiation &&
                     peer->last_sent_handshake && now < *peer->last_sent_handshake + REKEY_TIMEOUT &&
+                    peer->endpoint && *peer->endpoint == from &&
                     identity_.public_key < peer->public_key;
         return keep_ours ? nullptr : &peer->handshake;
       },

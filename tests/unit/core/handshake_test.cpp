@@ -250,6 +250,25 @@ TEST(Handshake, B8_simultaneous_many_seeds) {
   }
 }
 
+// The tie-break must not lock out a peer whose initiations reach us while ours go astray.
+TEST(Handshake, B8_simultaneous_with_stale_endpoint_accepts_theirs) {
+  Sim s;
+  // The node with the lower public key is the one that would keep its own initiation.
+  const size_t low = s.nodes[0].public_key < s.nodes[1].public_key ? 0 : 1;
+  const size_t high = 1 - low;
+  auto cl = s.config(low);
+  cl.peers[0].endpoints = {Endpoint{IpAddress::v4(198, 18, 9, 9), 1}};  // dead
+  s.create(low, cl);
+  s.create(high, s.config(high));
+  s.start(low);
+  s.start(high);
+  s.run_for(100ms);
+  EXPECT_TRUE(has_session(s, low, high));
+  EXPECT_TRUE(has_session(s, high, low));
+  EXPECT_EQ(s.nodes[low].dev->peers()[0].endpoint, s.nodes[high].v4);  // learned by roaming
+  expect_connectivity(s, 0, 1);
+}
+
 TEST(Handshake, B9_sender_ratelimit) {
   Sim s;
   s.create_all();
