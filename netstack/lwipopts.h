@@ -81,6 +81,9 @@
 #define LWIP_IPV6_REASS 1
 #define LWIP_IPV6_FRAG 1
 #define IPV6_REASS_MAXAGE 5
+/* 64-bit pointers do not fit lwIP's in-place reassembly helper in the 8-byte fragment header:
+ * copy the header aside instead (lwIP asserts otherwise on the first IPv6 fragment). */
+#define IPV6_FRAG_COPYHEADER 1
 #define IP_DEFAULT_TTL 64
 /* A point-to-point tunnel: addresses come from the config, nothing to discover or defend. */
 #define LWIP_IPV6_NUM_ADDRESSES 5 /* slot 0 is link-local (unused): 4 configured addresses */

@@ -162,11 +162,13 @@ void EventLoop::run_posted() {
 }
 
 void EventLoop::fire_timers() {
-  auto now = Clock::now();
-  // Snapshot the ids: a fire() may add or remove timer sources.
+  // Snapshot the ids: a fire() may add or remove timer sources. The clock is read after each
+  // deadline, so a source that reports "due" as `Clock::now() + 0` is due.
   std::vector<TimerId> due;
-  for (const auto& t : timers_)
-    if (t.next_deadline() <= now) due.push_back(t.id);
+  for (const auto& t : timers_) {
+    auto deadline = t.next_deadline();
+    if (deadline <= Clock::now()) due.push_back(t.id);
+  }
   for (TimerId id : due) {
     auto it = std::find_if(timers_.begin(), timers_.end(),
                            [id](const TimerSource& t) { return t.id == id; });

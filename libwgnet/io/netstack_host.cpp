@@ -12,6 +12,7 @@
 #include "lwip/init.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "netstack_glue.hpp"
@@ -211,6 +212,7 @@ EventLoop::Clock::time_point NetstackHost::Impl::next_deadline() const {
   auto now = EventLoop::Clock::now();
   auto deadline = EventLoop::Clock::time_point::max();
   u32_t sleep_ms = sys_timeouts_sleeptime();
+  if (sleep_ms == 0) return EventLoop::Clock::time_point::min();  // due now
   if (sleep_ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) deadline = now + std::chrono::milliseconds(sleep_ms);
   if (!dial_deadlines.empty()) deadline = std::min(deadline, dial_deadlines.begin()->first);
   return deadline;
@@ -236,6 +238,7 @@ NetstackStats NetstackHost::stats() const {
   s.inner_tx_packets = h.tx_packets;
   s.inner_rx_packets = h.rx_packets;
   s.tcp_pcbs = memp_used(MEMP_TCP_PCB);
+  for (const tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next) ++s.tcp_time_wait_pcbs;
   s.tcp_listen_pcbs = memp_used(MEMP_TCP_PCB_LISTEN);
   s.udp_pcbs = memp_used(MEMP_UDP_PCB);
   s.tcp_segments = memp_used(MEMP_TCP_SEG);

@@ -35,6 +35,7 @@ struct NetstackStats {
   uint64_t inner_tx_packets = 0;
   uint64_t inner_rx_packets = 0;
   uint32_t tcp_pcbs = 0;          // lwIP TCP pcbs (any state but LISTEN, TIME_WAIT included)
+  uint32_t tcp_time_wait_pcbs = 0;  // of tcp_pcbs, those in TIME_WAIT (freed after 2 * TCP_MSL)
   uint32_t tcp_listen_pcbs = 0;
   uint32_t udp_pcbs = 0;
   uint32_t tcp_segments = 0;      // queued TCP segments (send queue, out-of-order queue)

@@ -19,6 +19,10 @@ constexpr size_t kSendLowWater = 64 * 1024;    // poll the fd again once lwIP ha
 constexpr int kMaxIov = 64;
 constexpr u8_t kPollTicks = 2;                  // tcp_poll period in coarse timer ticks (400 ms)
 
+// Free space in lwIP's send buffer. Not tcp_sndbuf(): that macro clamps to 0xFFFF for the
+// u16 API, which would hide a 1 MiB buffer.
+size_t send_room(const tcp_pcb* pcb) { return pcb->snd_buf; }
+
 void detach(tcp_pcb* pcb) {
   tcp_arg(pcb, nullptr);
   tcp_recv(pcb, nullptr);
@@ -84,7 +88,7 @@ err_t TcpBridge::on_sent(void* arg, tcp_pcb* /*pcb*/, u16_t /*len*/) {
   // Read on right away rather than after another epoll round trip, but only once a useful
   // amount of room is free (every ACK frees a couple of segments).
   if (self->pcb_ != nullptr && (!self->tx_pending_.empty() ||
-                                tcp_sndbuf(self->pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF))) {
+                                send_room(self->pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF))) {
     self->pump_from_fd();
   }
   self->update_interest();
@@ -215,7 +219,7 @@ void TcpBridge::pump_from_fd() {
   uint8_t buf[kReadChunk];
   size_t budget = kReadBudget;
   while (pcb_ != nullptr && !fd_eof_ && tx_pending_.empty() && budget > 0) {
-    size_t room = tcp_sndbuf(pcb_);
+    size_t room = send_room(pcb_);
     if (room == 0) break;
     size_t want = std::min({room, sizeof buf, budget});
     ssize_t n = ::read(fd_.get(), buf, want);
@@ -295,7 +299,7 @@ void TcpBridge::update_interest() {
   if (!finished_called_) {
     if (!rx_.empty() && !fd_write_shut_) want |= EPOLLOUT;
     if (pcb_ != nullptr && !fd_eof_ && !fin_queued_ && tx_pending_.empty() &&
-        tcp_sndbuf(pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF)) {
+        send_room(pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF)) {
       want |= EPOLLIN;
     }
   }
