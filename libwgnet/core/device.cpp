@@ -68,6 +68,7 @@ bool DeviceImpl::configure(const DeviceConfig& config, std::string* error) {
 }
 
 void DeviceImpl::set_private_key(const Key32& private_key, Time now, DeviceSink& sink) {
+  last_now_ = std::max(last_now_, now);
   identity_.private_key = private_key;
   noise_public_key(identity_.public_key, identity_.private_key);
   cookie_checker_.init(identity_.public_key);
@@ -95,6 +96,7 @@ void DeviceImpl::set_private_key(const Key32& private_key, Time now, DeviceSink&
 }
 
 void DeviceImpl::start(Time now, DeviceSink& sink) {
+  last_now_ = std::max(last_now_, now);
   for (auto& p : peers_) {
     Peer& peer = *p;
     if (!peer.endpoint || peer.disabled) continue;
@@ -127,7 +129,8 @@ std::vector<PeerStatus> DeviceImpl::peers() const {
     s.last_handshake = p->last_handshake;
     s.rx_bytes = p->rx_bytes;
     s.tx_bytes = p->tx_bytes;
-    s.has_session = p->keypairs.current() != nullptr && !p->keypairs.current()->sending_disabled;
+    // As of the latest time the caller gave us (peers() takes none).
+    s.has_session = p->keypairs.current() != nullptr && p->keypairs.current()->can_send(last_now_);
     out.push_back(s);
   }
   return out;

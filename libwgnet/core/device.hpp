@@ -65,7 +65,8 @@ struct PeerStatus {
   std::optional<Time> last_handshake;  // protocol time of the last completed handshake
   uint64_t rx_bytes = 0;               // datagram bytes received from / sent to this peer
   uint64_t tx_bytes = 0;
-  bool has_session = false;  // a current keypair usable for sending
+  bool has_session = false;  // a current keypair usable for sending (as of the latest `now`
+                             // passed to any call; on_deadline(now) early is a harmless no-op)
 };
 
 struct DeviceConfig {

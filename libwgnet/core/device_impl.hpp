@@ -95,6 +95,7 @@ class DeviceImpl final : public Device {
   StaticIdentity identity_;
   uint16_t mtu_ = 1420;
   uint64_t jitter_state_ = 0;
+  Time last_now_{0};  // the latest `now` any call brought
   CookieChecker cookie_checker_;
   Ratelimiter ratelimiter_;
   HandshakeLoad load_;

@@ -1,6 +1,7 @@
 // Datagrams in. Order of checks matters: length and reserved bytes, then mac1 (before any
 // Curve25519 work), then cookie/ratelimit under load, then the Noise/AEAD authentication, then
 // the replay check; only then does anything change (endpoint roaming, timers, keys).
+#include <algorithm>
 #include <cstring>
 
 #include "core/device_impl.hpp"
@@ -9,6 +10,7 @@ namespace wgnet::core {
 
 void DeviceImpl::receive_datagram(std::span<uint8_t> d, const Endpoint& from, Time now,
                                   DeviceSink& sink) {
+  last_now_ = std::max(last_now_, now);
   if (d.size() < 4) return drop(sink, nullptr, "datagram too short");
   switch (d[0]) {
     case MESSAGE_HANDSHAKE_INITIATION:

@@ -24,6 +24,7 @@ void DeviceImpl::send_to_peer(Peer& peer, std::span<const uint8_t> datagram, Dev
 }
 
 void DeviceImpl::send_ip(std::span<const uint8_t> packet, Time now, DeviceSink& sink) {
+  last_now_ = std::max(last_now_, now);
   std::optional<PeerIndex> owner;
   if (!packet.empty() && packet[0] >> 4 == 4 && packet.size() >= 20) {
     owner = allowed_ips_.lookup_v4(packet.data() + 16);

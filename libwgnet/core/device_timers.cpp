@@ -1,9 +1,12 @@
 // What happens when a peer's deadline passes (the driver's timers.c expiry functions).
+#include <algorithm>
+
 #include "core/device_impl.hpp"
 
 namespace wgnet::core {
 
 void DeviceImpl::on_deadline(Time now, DeviceSink& sink) {
+  last_now_ = std::max(last_now_, now);
   for (auto& p : peers_) {
     Peer& peer = *p;
     PeerTimers& t = peer.timers;

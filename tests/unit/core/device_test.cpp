@@ -193,3 +193,50 @@ TEST(Device, no_route_and_non_ip_dropped) {
 
 }  // namespace
 }  // namespace wgnet::core
+
+namespace wgnet::core {
+namespace {
+
+using namespace sim;
+
+TEST(Device, has_session_turns_false_when_keys_expire) {
+  Sim s;
+  s.create_all();
+  s.start(0);
+  s.run_for(100ms);
+  ASSERT_TRUE(s.nodes[0].dev->peers()[0].has_session);
+  s.cut = true;
+  s.run_until(REJECT_AFTER_TIME + 1s);
+  EXPECT_TRUE(s.nodes[0].dev->peers()[0].has_session);  // the device has not seen the time yet
+  s.nodes[0].dev->on_deadline(s.now, *s.nodes[0].sink);
+  s.nodes[1].dev->on_deadline(s.now, *s.nodes[1].sink);
+  EXPECT_FALSE(s.nodes[0].dev->peers()[0].has_session);
+  EXPECT_FALSE(s.nodes[1].dev->peers()[0].has_session);
+}
+
+// A small in-tree cousin of TESTPLAN J1: random datagrams (random types, lengths, and bytes)
+// never make the device emit anything, deliver anything, or grow its index table.
+TEST(Device, random_datagrams_are_silent) {
+  Sim s;
+  s.create_all();
+  s.start(0);
+  s.run_for(100ms);
+  const size_t sent = s.log.size();
+  const size_t idx1 = s.nodes[1].impl().index_table_size();
+  std::mt19937_64 rng(4242);
+  const size_t lens[] = {0, 1, 3, 4, 31, 32, 33, 48, 63, 64, 65, 91, 92, 93, 147, 148, 149, 200, 1500};
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint8_t> d(lens[rng() % std::size(lens)]);
+    for (auto& b : d) b = static_cast<uint8_t>(rng());
+    if (!d.empty() && rng() % 2 == 0) d[0] = static_cast<uint8_t>(1 + rng() % 4);
+    if (d.size() >= 4 && rng() % 2 == 0) d[1] = d[2] = d[3] = 0;
+    s.inject(1, d, Endpoint{IpAddress::v4(198, 18, 5, 5), 999});
+  }
+  EXPECT_EQ(s.log.size(), sent);
+  EXPECT_TRUE(s.nodes[1].sink->delivered.empty());
+  EXPECT_EQ(s.nodes[1].impl().index_table_size(), idx1);
+  EXPECT_EQ(s.nodes[1].dev->peers()[0].endpoint, s.nodes[0].v4);
+}
+
+}  // namespace
+}  // namespace wgnet::core
