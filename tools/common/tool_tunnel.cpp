@@ -21,8 +21,9 @@ Result<std::unique_ptr<Tunnel>> open_tool_tunnel(const Config& config, const Dia
     for (const auto& prefix : config.interface.addresses) {
       addresses += (addresses.empty() ? "" : ", ") + prefix.to_string();
     }
-    diag.info("config " + config.source + ": address " + (addresses.empty() ? "(none)" : addresses) +
-              ", " + std::to_string(config.peers.size()) + " peer(s)");
+    diag.info("config " + config.source + ": address " +
+              (addresses.empty() ? "(none)" : addresses) + ", " +
+              std::to_string(config.peers.size()) + " peer(s)");
   }
   TunnelOptions options;
   options.log = diag.log_sink();

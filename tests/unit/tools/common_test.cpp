@@ -50,10 +50,9 @@ TEST(Diagnostics, LineShapes) {
   quiet.note("always");
   quiet.plain("Connection to h 1 port [tcp/*] succeeded!");
   c.diag(1).info("shown with -v");
-  EXPECT_EQ(c.lines, (std::vector<std::string>{"wg-nc: error: bad `x'", "wg-nc: warning: careful",
-                                               "wg-nc: always",
-                                               "Connection to h 1 port [tcp/*] succeeded!",
-                                               "wg-nc: shown with -v"}));
+  EXPECT_EQ(c.lines, (std::vector<std::string>{
+                         "wg-nc: error: bad `x'", "wg-nc: warning: careful", "wg-nc: always",
+                         "Connection to h 1 port [tcp/*] succeeded!", "wg-nc: shown with -v"}));
 }
 
 TEST(Diagnostics, LogSinkFiltersByVerbosity) {
@@ -79,9 +78,10 @@ TEST(Diagnostics, ConfigWarningsAreWarningLines) {
 
 TEST(ExitStatus, DefaultIsOneForEverythingAsNc) {
   ExitStatusMap nc;
-  for (auto code : {ErrorCode::kInvalidArgument, ErrorCode::kConfig, ErrorCode::kHandshakeTimeout,
-                    ErrorCode::kResolve, ErrorCode::kConnectRefused, ErrorCode::kTimeout,
-                    ErrorCode::kNetwork, ErrorCode::kClosed, ErrorCode::kIo, ErrorCode::kInternal}) {
+  for (auto code :
+       {ErrorCode::kInvalidArgument, ErrorCode::kConfig, ErrorCode::kHandshakeTimeout,
+        ErrorCode::kResolve, ErrorCode::kConnectRefused, ErrorCode::kTimeout, ErrorCode::kNetwork,
+        ErrorCode::kClosed, ErrorCode::kIo, ErrorCode::kInternal}) {
     EXPECT_EQ(nc.status_for(code), 1) << error_code_name(code);
   }
 }
@@ -95,18 +95,21 @@ TEST(ExitStatus, ToolsCanMapCodes) {
 
 TEST(ExitStatus, HandshakeTimeoutSaysWhatToCheck) {
   Captured c;
-  int status = report_error(c.diag(0), make_error(ErrorCode::kHandshakeTimeout,
-                                                  "no handshake with 198.18.0.1:51820 within 10 s"));
+  int status = report_error(
+      c.diag(0),
+      make_error(ErrorCode::kHandshakeTimeout, "no handshake with 198.18.0.1:51820 within 10 s"));
   EXPECT_EQ(status, 1);
   ASSERT_EQ(c.lines.size(), 1u);
-  EXPECT_EQ(c.lines[0],
-            "wg-nc: error: no handshake with 198.18.0.1:51820 within 10 s (check the peer's Endpoint= "
-            "and PublicKey=, that the peer has our public key, and that UDP to the endpoint is not "
-            "blocked)");
+  EXPECT_EQ(
+      c.lines[0],
+      "wg-nc: error: no handshake with 198.18.0.1:51820 within 10 s (check the peer's Endpoint= "
+      "and PublicKey=, that the peer has our public key, and that UDP to the endpoint is not "
+      "blocked)");
 }
 
 TEST(ExitStatus, OtherErrorsAreTheirMessage) {
-  EXPECT_EQ(describe_error(make_error(ErrorCode::kConfig, "wg.conf:3: bad key")), "wg.conf:3: bad key");
+  EXPECT_EQ(describe_error(make_error(ErrorCode::kConfig, "wg.conf:3: bad key")),
+            "wg.conf:3: bad key");
   EXPECT_EQ(describe_error(make_error(ErrorCode::kIo, "")), "io");
 }
 
@@ -126,10 +129,11 @@ TEST(TunnelReport, HandshakeAndTrafficOnlyWithV) {
   Captured loud;
   report_handshake(loud.diag(1), stats);
   report_traffic(loud.diag(1), stats);
-  EXPECT_EQ(loud.lines,
-            (std::vector<std::string>{
-                "wg-nc: handshake with peer KEY= (198.18.0.1:51820) completed in 42 ms",
-                "wg-nc: tunnel: sent 10 bytes (74 on the wire), received 20 bytes (84 on the wire)"}));
+  EXPECT_EQ(
+      loud.lines,
+      (std::vector<std::string>{
+          "wg-nc: handshake with peer KEY= (198.18.0.1:51820) completed in 42 ms",
+          "wg-nc: tunnel: sent 10 bytes (74 on the wire), received 20 bytes (84 on the wire)"}));
 }
 
 }  // namespace

@@ -64,7 +64,8 @@ class LoopbackListener : public TcpListener {
     if (limit_ >= 0 && accepted_ >= limit_) {
       return make_error(ErrorCode::kClosed, "the tunnel was closed");
     }
-    if (!wait_for(fd_.get(), POLLIN, timeout)) return make_error(ErrorCode::kTimeout, "no connection");
+    if (!wait_for(fd_.get(), POLLIN, timeout))
+      return make_error(ErrorCode::kTimeout, "no connection");
     Fd conn(::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!conn) return os_error("accept");
     ++accepted_;
@@ -83,17 +84,20 @@ class LoopbackUdpSocket : public UdpSocket {
   explicit LoopbackUdpSocket(Fd fd) : fd_(std::move(fd)) {}
   Endpoint local() const override { return local_of(fd_.get()); }
   Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from, milliseconds timeout) override {
-    if (!wait_for(fd_.get(), POLLIN, timeout)) return make_error(ErrorCode::kTimeout, "no datagram");
+    if (!wait_for(fd_.get(), POLLIN, timeout))
+      return make_error(ErrorCode::kTimeout, "no datagram");
     sockaddr_in sa{};
     socklen_t len = sizeof sa;
-    ssize_t n = ::recvfrom(fd_.get(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&sa), &len);
+    ssize_t n =
+        ::recvfrom(fd_.get(), buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&sa), &len);
     if (n < 0) return os_error("recvfrom");
     from = endpoint_of(sa);
     return static_cast<size_t>(n);
   }
   Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) override {
     sockaddr_in sa = loopback(to.port);
-    if (::sendto(fd_.get(), data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) {
+    if (::sendto(fd_.get(), data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&sa),
+                 sizeof sa) < 0) {
       return os_error("sendto");
     }
     return {};
@@ -105,7 +109,8 @@ class LoopbackUdpSocket : public UdpSocket {
 
 }  // namespace
 
-Result<IpAddress> LoopbackTunnel::pick_address(const std::string& host, const DialOptions& options) {
+Result<IpAddress> LoopbackTunnel::pick_address(const std::string& host,
+                                               const DialOptions& options) {
   ++dials_;
   auto literal = IpAddress::parse(host);
   if (!literal && options.numeric_only) {
@@ -155,7 +160,8 @@ Result<Connection> LoopbackTunnel::dial_udp(const std::string& host, uint16_t po
   Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd) return os_error("socket");
   sockaddr_in sa = loopback(port);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) return os_error("connect");
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0)
+    return os_error("connect");
   Endpoint local = local_of(fd.get()), remote = remote_of(fd.get());
   return Connection{std::move(fd), local, remote};
 }
@@ -181,7 +187,8 @@ Result<std::unique_ptr<TcpListener>> LoopbackTunnel::listen_tcp(const std::strin
                                                                 uint16_t port) {
   auto fd = bound_socket(SOCK_STREAM, address, port);
   if (!fd) return fd.error();
-  return std::unique_ptr<TcpListener>(std::make_unique<LoopbackListener>(std::move(*fd), accept_limit_));
+  return std::unique_ptr<TcpListener>(
+      std::make_unique<LoopbackListener>(std::move(*fd), accept_limit_));
 }
 
 Result<Connection> LoopbackTunnel::listen_udp_first(const std::string& address, uint16_t port,

@@ -48,7 +48,7 @@ class TcpServer {
 };
 
 Fd connect_tcp(uint16_t port);
-Fd udp_socket();           // bound to 127.0.0.1:0
+Fd udp_socket();  // bound to 127.0.0.1:0
 uint16_t local_port(int fd);
 // A port with nothing listening (bound once, then released).
 uint16_t closed_port();

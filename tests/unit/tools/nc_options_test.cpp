@@ -1,11 +1,11 @@
 // wg-nc's command line: nc's option shapes, and one-line errors quoting the bad input.
+#include "nc_options.hpp"
+
 #include <gtest/gtest.h>
 
 #include <initializer_list>
 #include <string>
 #include <vector>
-
-#include "nc_options.hpp"
 
 namespace wgnet::nc {
 namespace {
@@ -107,10 +107,12 @@ TEST(NcOptions, BadInputIsOneLineQuotingIt) {
   EXPECT_EQ(parse_error({"h"}), "need a host and a port: wg-nc [options] host port");
   EXPECT_EQ(parse_error({"-l"}), "-l needs a port: wg-nc -l [host] port");
   EXPECT_EQ(parse_error({"-l", "1-3"}), "-l listens on one port, not a range");
-  EXPECT_EQ(parse_error({"h", "1-3"}), "several ports are only for -z (scan); give one port to connect to");
+  EXPECT_EQ(parse_error({"h", "1-3"}),
+            "several ports are only for -z (scan); give one port to connect to");
   EXPECT_EQ(parse_error({"h", "1", "2"}),
             "too many arguments from `2': wg-nc [options] host port (several ports only with -z)");
-  EXPECT_EQ(parse_error({"-p", "5", "h", "1"}), "-p only sets the port to listen on; use it with -l");
+  EXPECT_EQ(parse_error({"-p", "5", "h", "1"}),
+            "-p only sets the port to listen on; use it with -l");
 }
 
 }  // namespace

@@ -81,11 +81,13 @@ TEST(NcSemantics, ConnectionResetExitsOne) {
   nc.write_stdin("x");  // once it arrives, nc is past its connect and relaying
   EXPECT_EQ(read_bytes(peer.get(), 1, 2s), "x");
   linger abort_on_close{1, 0};  // close() sends RST
-  ASSERT_EQ(::setsockopt(peer.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close), 0);
+  ASSERT_EQ(::setsockopt(peer.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close),
+            0);
   peer.reset();
   EXPECT_EQ(nc.wait(2s), 1);
   auto lines = nc.lines();
-  EXPECT_TRUE(has_line_containing(lines, "wg-nc: error: read from the connection: Connection reset"))
+  EXPECT_TRUE(
+      has_line_containing(lines, "wg-nc: error: read from the connection: Connection reset"))
       << (lines.empty() ? "(no lines)" : lines.back());
 }
 
@@ -175,7 +177,8 @@ TEST(NcSemantics, ConnectTimeoutOnConnectionThatNeverCompletes) {
   EXPECT_GE(took, 900ms);
   EXPECT_LT(took, 3s);
   auto port = std::to_string(server.port());
-  EXPECT_TRUE(has_line(nc.lines(), "wg-nc: error: connect to 127.0.0.1 port " + port + " (tcp) timed out"))
+  EXPECT_TRUE(
+      has_line(nc.lines(), "wg-nc: error: connect to 127.0.0.1 port " + port + " (tcp) timed out"))
       << (nc.lines().empty() ? "(no lines)" : nc.lines().front());
 }
 
@@ -226,7 +229,8 @@ TEST(NcSemantics, ScanReportsOpenAndClosedPortsLikeOpenBsd) {
   nc.start();
   EXPECT_EQ(nc.wait(3s), 0);  // at least one port open
   auto lines = nc.lines();
-  EXPECT_TRUE(has_line(lines, "Connection to 127.0.0.1 " + std::to_string(open) + " port [tcp/*] succeeded!"));
+  EXPECT_TRUE(has_line(
+      lines, "Connection to 127.0.0.1 " + std::to_string(open) + " port [tcp/*] succeeded!"));
   EXPECT_TRUE(has_line(lines, "wg-nc: connect to 127.0.0.1 port " + std::to_string(closed) +
                                   " (tcp) failed: Connection refused"));
   EXPECT_EQ(read_until_eof(nc.stdout_fd(), 1s), "");  // -z sends and prints no data
@@ -254,7 +258,8 @@ TEST(NcSemantics, ScanByNameShowsTheAddress) {
   nc.start();
   EXPECT_EQ(nc.wait(3s), 0);
   EXPECT_TRUE(has_line(nc.lines(), "Connection to localhost (127.0.0.1) " +
-                                       std::to_string(open_server.port()) + " port [tcp/*] succeeded!"));
+                                       std::to_string(open_server.port()) +
+                                       " port [tcp/*] succeeded!"));
 }
 
 TEST(NcSemantics, UdpEchoEachStdinReadIsOneDatagram) {
@@ -271,10 +276,13 @@ TEST(NcSemantics, UdpEchoEachStdinReadIsOneDatagram) {
     ASSERT_FALSE(stays_quiet(server.get(), 2s));
     sockaddr_in from{};
     socklen_t len = sizeof from;
-    ssize_t n = ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    ssize_t n =
+        ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
     ASSERT_GT(n, 0);
     seen.emplace_back(buf, static_cast<size_t>(n));
-    ASSERT_EQ(::sendto(server.get(), buf, static_cast<size_t>(n), 0, reinterpret_cast<sockaddr*>(&from), len), n);
+    ASSERT_EQ(::sendto(server.get(), buf, static_cast<size_t>(n), 0,
+                       reinterpret_cast<sockaddr*>(&from), len),
+              n);
   }
   nc.close_stdin();
   EXPECT_EQ(seen, (std::vector<std::string>{"ping\n", "second datagram\n"}));
@@ -357,8 +365,9 @@ TEST(NcSemantics, NumericRejectsANameBeforeDialing) {
   EXPECT_EQ(nc.wait(2s), 1);
   EXPECT_EQ(nc.tunnel().dials(), 0);
   ASSERT_EQ(nc.lines().size(), 1u);
-  EXPECT_EQ(nc.lines()[0],
-            "wg-nc: error: -n: `localhost' is not an IP address (names need the tunnel's DNS; drop -n)");
+  EXPECT_EQ(
+      nc.lines()[0],
+      "wg-nc: error: -n: `localhost' is not an IP address (names need the tunnel's DNS; drop -n)");
 }
 
 TEST(NcSemantics, UnknownNameFailsWithResolveError) {

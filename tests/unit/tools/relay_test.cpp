@@ -1,12 +1,13 @@
 // tools/common relay over socketpair ends, which is what the real tunnel hands out
 // (SOCK_STREAM for TCP, SOCK_DGRAM for UDP).
+#include "relay.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <csignal>
 #include <future>
 
-#include "relay.hpp"
 #include "tools/nc_harness.hpp"
 
 namespace wgnet::test {

@@ -18,22 +18,32 @@ void Diagnostics::warning(std::string_view message) const {
   writer_(tool_ + ": warning: " + std::string(message));
 }
 
-void Diagnostics::note(std::string_view message) const { writer_(tool_ + ": " + std::string(message)); }
+void Diagnostics::note(std::string_view message) const {
+  writer_(tool_ + ": " + std::string(message));
+}
 
 void Diagnostics::info(std::string_view message) const {
   if (verbose()) note(message);
 }
 
-void Diagnostics::plain(std::string_view line) const { writer_(line); }
+void Diagnostics::plain(std::string_view line) const {
+  writer_(line);
+}
 
 LogSink Diagnostics::log_sink() const {
   // Copies the diagnostics: the sink may outlive this object inside the tunnel.
   Diagnostics self = *this;
   return [self](LogLevel level, const std::string& message) {
     switch (level) {
-      case LogLevel::kError: self.error(message); break;
-      case LogLevel::kWarning: self.warning(message); break;
-      case LogLevel::kInfo: self.info(message); break;
+      case LogLevel::kError:
+        self.error(message);
+        break;
+      case LogLevel::kWarning:
+        self.warning(message);
+        break;
+      case LogLevel::kInfo:
+        self.info(message);
+        break;
       case LogLevel::kDebug:
         if (self.verbosity() >= 2) self.note(message);
         break;

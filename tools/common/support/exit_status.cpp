@@ -11,26 +11,38 @@ int ExitStatusMap::status_for(ErrorCode code) const {
 
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
-    case ErrorCode::kConfig: return "config";
-    case ErrorCode::kHandshakeTimeout: return "handshake-timeout";
-    case ErrorCode::kResolve: return "resolve";
-    case ErrorCode::kConnectRefused: return "connect-refused";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kNetwork: return "network";
-    case ErrorCode::kClosed: return "closed";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
+    case ErrorCode::kConfig:
+      return "config";
+    case ErrorCode::kHandshakeTimeout:
+      return "handshake-timeout";
+    case ErrorCode::kResolve:
+      return "resolve";
+    case ErrorCode::kConnectRefused:
+      return "connect-refused";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kNetwork:
+      return "network";
+    case ErrorCode::kClosed:
+      return "closed";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }
 
 std::string describe_error(const Error& error) {
-  std::string text = error.message.empty() ? std::string(error_code_name(error.code)) : error.message;
+  std::string text =
+      error.message.empty() ? std::string(error_code_name(error.code)) : error.message;
   if (error.code == ErrorCode::kHandshakeTimeout) {
     // The library says which peer and how long; the usual causes are outside this program.
-    text += " (check the peer's Endpoint= and PublicKey=, that the peer has our public key, and "
-            "that UDP to the endpoint is not blocked)";
+    text +=
+        " (check the peer's Endpoint= and PublicKey=, that the peer has our public key, and "
+        "that UDP to the endpoint is not blocked)";
   }
   return text;
 }

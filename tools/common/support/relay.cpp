@@ -17,7 +17,9 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kStreamBuffer = 64 * 1024;
 constexpr size_t kMaxDatagram = 65507;  // the largest UDP payload over IPv4
 
-bool transient(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == EINTR; }
+bool transient(int err) {
+  return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
 
 // Bytes read from one side and not yet written to the other.
 struct Pending {
@@ -75,8 +77,8 @@ RelayResult Relay::run() {
     pollfd fds[3] = {};
     bool want_stdin = !streams_.in_at_eof && to_net_.empty() && net_writable_;
     fds[0] = {want_stdin ? streams_.in : -1, POLLIN, 0};
-    short net_events = (to_out_.empty() ? POLLIN : 0) |
-                       (!to_net_.empty() && net_writable_ ? POLLOUT : 0);
+    short net_events =
+        (to_out_.empty() ? POLLIN : 0) | (!to_net_.empty() && net_writable_ ? POLLOUT : 0);
     // A descriptor polled for nothing still reports POLLHUP/POLLERR: leave it out instead.
     fds[1] = {net_events ? net_ : -1, net_events, 0};
     fds[2] = {to_out_.empty() ? -1 : streams_.out, POLLOUT, 0};

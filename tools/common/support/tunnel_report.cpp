@@ -5,8 +5,9 @@
 namespace wgnet::tools {
 
 void report_handshake(const Diagnostics& diag, const TunnelStats& stats) {
-  std::string line = "handshake with peer " +
-                     (stats.peer_public_key.empty() ? std::string("(unknown)") : stats.peer_public_key);
+  std::string line =
+      "handshake with peer " +
+      (stats.peer_public_key.empty() ? std::string("(unknown)") : stats.peer_public_key);
   if (!stats.peer_endpoint.empty()) line += " (" + stats.peer_endpoint + ")";
   line += " completed";
   if (stats.handshake_time) line += " in " + std::to_string(stats.handshake_time->count()) + " ms";

@@ -12,7 +12,9 @@
 namespace wgnet::nc {
 namespace {
 
-Error bad(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+Error bad(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 std::optional<uint16_t> parse_port_number(const std::string& text) {
   unsigned value = 0;
@@ -56,7 +58,8 @@ Result<void> place_positionals(NcOptions& o, const std::vector<std::string>& arg
     if (listen_port) return bad("-p only sets the port to listen on; use it with -l");
     if (args.size() < 2) return bad("need a host and a port: wg-nc [options] host port");
     if (args.size() > 2 && !o.scan) {
-      return bad("too many arguments from `" + args[2] + "': wg-nc [options] host port "
+      return bad("too many arguments from `" + args[2] +
+                 "': wg-nc [options] host port "
                  "(several ports only with -z)");
     }
     o.host = args[0];
@@ -110,11 +113,12 @@ Result<std::chrono::milliseconds> parse_seconds(const std::string& text, const c
 }
 
 Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
-  CLI::App app{"Netcat through an in-process WireGuard tunnel (OpenBSD nc options).\n"
-               "  wg-nc [-c FILE] [-46Nnuv] [-q SECS] [-w SECS] host port\n"
-               "  wg-nc [-c FILE] -z [-v] [-w SECS] host port[-port]...\n"
-               "  wg-nc [-c FILE] -l [-k] [-u] [host] port   (or -l -p port)",
-               "wg-nc"};
+  CLI::App app{
+      "Netcat through an in-process WireGuard tunnel (OpenBSD nc options).\n"
+      "  wg-nc [-c FILE] [-46Nnuv] [-q SECS] [-w SECS] host port\n"
+      "  wg-nc [-c FILE] -z [-v] [-w SECS] host port[-port]...\n"
+      "  wg-nc [-c FILE] -l [-k] [-u] [host] port   (or -l -p port)",
+      "wg-nc"};
   app.footer("Names resolve only through the tunnel's DNS= servers. See wg-nc(1).");
   NcOptions o;
   std::string timeout_text, quit_text;
@@ -153,7 +157,8 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
   if (!timeout_text.empty()) {
     auto t = parse_seconds(timeout_text, "-w");
     if (!t) return t.error();
-    if (t->count() <= 0) return bad("-w wants a positive number of seconds, not `" + timeout_text + "'");
+    if (t->count() <= 0)
+      return bad("-w wants a positive number of seconds, not `" + timeout_text + "'");
     o.timeout = *t;
   }
   if (!quit_text.empty() && quit_text[0] != '-') {  // negative: wait forever, nc's default

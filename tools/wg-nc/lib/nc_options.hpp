@@ -13,18 +13,18 @@
 namespace wgnet::nc {
 
 struct NcOptions {
-  std::string config_path;  // -c/--wg-config; empty = $WGNET_CONFIG
-  bool listen = false;      // -l
-  bool keep_listening = false;  // -k
-  bool udp = false;         // -u
-  bool scan = false;        // -z
-  bool half_close = false;  // -N
-  bool numeric = false;     // -n
-  AddressFamily family = AddressFamily::kAny;  // -4 / -6
+  std::string config_path;                                  // -c/--wg-config; empty = $WGNET_CONFIG
+  bool listen = false;                                      // -l
+  bool keep_listening = false;                              // -k
+  bool udp = false;                                         // -u
+  bool scan = false;                                        // -z
+  bool half_close = false;                                  // -N
+  bool numeric = false;                                     // -n
+  AddressFamily family = AddressFamily::kAny;               // -4 / -6
   std::optional<std::chrono::milliseconds> timeout;         // -w
   std::optional<std::chrono::milliseconds> quit_after_eof;  // -q; a negative -q leaves it unset
-  int verbosity = 0;        // -v, repeatable
-  std::string host;         // client: where to; listen: our address to bind, empty = all
+  int verbosity = 0;                                        // -v, repeatable
+  std::string host;             // client: where to; listen: our address to bind, empty = all
   std::vector<uint16_t> ports;  // client: one, or several with -z; listen: one
 };
 

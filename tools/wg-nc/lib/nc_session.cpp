@@ -7,7 +7,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const char* proto(bool udp) { return udp ? "udp" : "tcp"; }
+const char* proto(bool udp) {
+  return udp ? "udp" : "tcp";
+}
 
 DialOptions dial_options(const NcOptions& o) {
   DialOptions d;
@@ -52,7 +54,8 @@ int run_scan(Tunnel& tunnel, const NcOptions& o, const tools::Diagnostics& diag)
     auto conn = tunnel.dial_tcp(o.host, port, dial_options(o));
     if (conn) {
       any_open = true;
-      if (diag.verbose()) diag.plain(connect_succeeded_line(o.host, conn->remote, port, false, o.numeric));
+      if (diag.verbose())
+        diag.plain(connect_succeeded_line(o.host, conn->remote, port, false, o.numeric));
       continue;  // the connection closes here: -z only asks whether it opens
     }
     if (!per_port_failure(conn.error().code)) return tools::report_error(diag, conn.error());
@@ -74,7 +77,8 @@ int run_client(Tunnel& tunnel, const NcOptions& o, tools::RelayStreams& streams,
     }
     return tools::report_error(diag, conn.error());
   }
-  if (diag.verbose()) diag.plain(connect_succeeded_line(o.host, conn->remote, port, o.udp, o.numeric));
+  if (diag.verbose())
+    diag.plain(connect_succeeded_line(o.host, conn->remote, port, o.udp, o.numeric));
   return session_status(tools::relay(conn->fd.get(), streams, relay_options(o, diag)), diag);
 }
 
@@ -102,8 +106,8 @@ int run_listen_udp(Tunnel& tunnel, const NcOptions& o, tools::RelayStreams& stre
                    const tools::Diagnostics& diag) {
   int status = 0;
   do {
-    diag.info("Bound on " + (o.host.empty() ? std::string("our tunnel addresses") : o.host) +
-              " " + std::to_string(o.ports.front()) + " (udp), waiting for a datagram");
+    diag.info("Bound on " + (o.host.empty() ? std::string("our tunnel addresses") : o.host) + " " +
+              std::to_string(o.ports.front()) + " (udp), waiting for a datagram");
     auto conn = tunnel.listen_udp_first(o.host, o.ports.front(), milliseconds(0));
     if (!conn) return tools::report_error(diag, conn.error());
     diag.info("Connection received on " + conn->remote.ip.to_string() + " " +
@@ -119,8 +123,9 @@ int run_listen_udp(Tunnel& tunnel, const NcOptions& o, tools::RelayStreams& stre
 
 Result<void> check_nc_options(const NcOptions& o) {
   if (o.numeric && !o.host.empty() && !IpAddress::parse(o.host)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "-n: `" + o.host + "' is not an IP address (names need the tunnel's DNS; drop -n)");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "-n: `" + o.host + "' is not an IP address (names need the tunnel's DNS; drop -n)");
   }
   if (o.ports.empty()) return make_error(ErrorCode::kInvalidArgument, "no port given");
   return {};
@@ -145,11 +150,15 @@ std::string connect_succeeded_line(const std::string& host, const Endpoint& remo
 
 std::string connect_failed_text(const std::string& host, uint16_t port, bool udp,
                                 const Error& error) {
-  std::string head = "connect to " + host + " port " + std::to_string(port) + " (" + proto(udp) + ")";
+  std::string head =
+      "connect to " + host + " port " + std::to_string(port) + " (" + proto(udp) + ")";
   switch (error.code) {
-    case ErrorCode::kConnectRefused: return head + " failed: Connection refused";
-    case ErrorCode::kTimeout: return head + " timed out";
-    default: return head + " failed: " + tools::describe_error(error);
+    case ErrorCode::kConnectRefused:
+      return head + " failed: Connection refused";
+    case ErrorCode::kTimeout:
+      return head + " timed out";
+    default:
+      return head + " failed: " + tools::describe_error(error);
   }
 }
 
