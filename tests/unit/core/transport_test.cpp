@@ -106,6 +106,27 @@ TEST_P(Transport, D5_counter_limits) {
   EXPECT_TRUE(s.nodes[1].saw_drop("counter beyond limit"));
 }
 
+TEST_P(Transport, D4_reorder_within_window) {
+  Sim s;
+  up(s);
+  s.cut = true;
+  const size_t first = s.log.size();
+  for (size_t i = 0; i < 8000; ++i) s.send_ip(0, 1, i % 200);
+  std::vector<std::vector<uint8_t>> pkts;
+  for (size_t i = first; i < s.log.size(); ++i) pkts.push_back(s.log[i].bytes);
+  ASSERT_EQ(pkts.size(), 8000u);
+  std::mt19937_64 rng(77);
+  std::shuffle(pkts.begin(), pkts.end(), rng);
+  for (size_t i = 0; i < pkts.size(); ++i) {
+    s.inject(1, pkts[i], outer(s, 0));
+    if (i % 3 == 0) s.inject(1, pkts[rng() % (i + 1)], outer(s, 0));  // a duplicate
+  }
+  EXPECT_EQ(s.nodes[1].sink->delivered.size(), 8000u);
+  std::vector<size_t> seen(200, 0);
+  for (const auto& p : s.nodes[1].sink->delivered) ++seen[p.size() - 20];
+  for (size_t len = 0; len < 200; ++len) EXPECT_EQ(seen[len], 40u) << len;
+}
+
 size_t align16(size_t n) { return (n + 15) / 16 * 16; }
 
 TEST_P(Transport, D6_padding_mtu) {
