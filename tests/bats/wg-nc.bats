@@ -135,8 +135,8 @@ config_from_long_option() {
   BG_PID=$!
   # The new process handshakes at start; then wireguard-go knows where to reach it.
   lab_wait_endpoint_change "$old" 10 || fail "no handshake from the listening wg-nc: $(cat "$out.err")"
-  local got="" i
-  for i in 1 2 3; do
+  local got="" attempt
+  for attempt in 1 2 3; do
     got=$(printf 'from-peer\n' | lab_peer timeout 10 socat -t 5 - TCP:10.77.0.2:5555,connect-timeout=3) && break
     sleep 0.5
   done
@@ -154,7 +154,9 @@ config_from_long_option() {
   nc_tool_conf "$conf" -l 10.77.0.2 5556 </dev/null >"$out" 2>"$out.err" 3>&- &
   BG_PID=$!
   wait_for 10 lab_tool ss -Hlun "sport = :51821" || fail "wg-nc did not bind ListenPort 51821"
-  lab_peer wg set "$LAB_WG_IF" peer "$LAB_TOOL_PUB" endpoint "$LAB_TOOL_OUTER4:51821"
+  # Forget earlier sessions (a live keypair would be used without a handshake) and point the
+  # peer at the listener: its first packet now starts a handshake from wireguard-go's side.
+  lab_reset_peer "$LAB_TOOL_OUTER4:51821"
   printf 'peer-initiated\n' | lab_peer timeout 20 socat -u - TCP:10.77.0.2:5556,connect-timeout=15
   wait_bg "$BG_PID" 10 || fail "wg-nc -l did not exit after the peer closed"
   BG_PID=""
@@ -254,16 +256,18 @@ config_from_long_option() {
 }
 
 @test "20 back-to-back runs, each under 1 s" {
-  local i t0 ms slow=""
-  for i in $(seq 1 20); do
+  # (Not "i": Bats' run clobbers a variable of that name.)
+  local round t0 ms slow="" all=""
+  for round in $(seq 1 20); do
     t0=$(date +%s%N)
-    run --separate-stderr nc_say "run-$i" -N 10.77.0.1 7
+    run --separate-stderr nc_say "run-$round" -N 10.77.0.1 7
     ms=$((($(date +%s%N) - t0) / 1000000))
     assert_success
-    assert_output "run-$i"
-    echo "# run $i: ${ms} ms" >&3
-    [ "$ms" -lt 1000 ] || slow="$slow run $i: ${ms} ms;"
+    assert_output "run-$round"
+    all="$all $ms"
+    [ "$ms" -lt 1000 ] || slow="$slow run $round: ${ms} ms;"
   done
+  echo "# 20 runs, ms each:$all" >&3
   [ -z "$slow" ] || fail "runs at or over 1 s:$slow"
 }
 

@@ -22,7 +22,7 @@
 #
 # Functions: lab_unusable_reason, lab_up [--psk] [--mtu N] [--v6-endpoint], lab_down,
 #   lab_tool CMD..., lab_peer CMD..., lab_config_path, lab_write_config FILE [overrides],
-#   lab_peer_endpoint, lab_wait_endpoint_change OLD SECS.
+#   lab_peer_endpoint, lab_wait_endpoint_change OLD SECS, lab_reset_peer [ENDPOINT].
 # Every wait is bounded. lab_down kills only the processes lab_up started (by PID, after
 # checking each still lives in the lab's own namespace) and is safe to call twice.
 
@@ -152,6 +152,11 @@ lab_up() {
   export LAB_ID LAB_DIR LAB_PEER_NS LAB_TOOL_NS LAB_WG_IF LAB_MTU LAB_CONF LAB_SOURCE LAB_DNS_LOG
   printf 'peer_ns=%s\ntool_ns=%s\nwg_if=%s\n' "$LAB_PEER_NS" "$LAB_TOOL_NS" "$LAB_WG_IF" >"$LAB_DIR/state"
   : >"$LAB_DIR/pids"
+  # A runner (scripts/test) can name a directory where every lab registers, to clean up labs
+  # whose Bats process was killed before teardown_file ran.
+  if [ -n "${WGNET_LAB_REGISTRY:-}" ]; then
+    mkdir -p "$WGNET_LAB_REGISTRY" && echo "$LAB_DIR" >"$WGNET_LAB_REGISTRY/$LAB_ID"
+  fi
   # Outside Bats, clean up however the caller exits (Bats has its own traps; it calls lab_down
   # from teardown_file instead).
   if [ -z "${BATS_RUN_TMPDIR:-}" ] && [ -z "${LAB_NO_TRAP:-}" ]; then
@@ -267,6 +272,16 @@ lab_write_config() {
   chmod 600 "$file"
 }
 
+# lab_reset_peer [ENDPOINT]: remove the tool's peer from wireguard-go and add it back (same keys,
+# optionally with an endpoint), dropping every session, so the next packet needs a handshake.
+lab_reset_peer() {
+  local args=(peer "$LAB_TOOL_PUB" allowed-ips "$LAB_TOOL_INNER4/32,$LAB_TOOL_INNER6/128")
+  [ -n "$LAB_PSK_FILE" ] && args+=(preshared-key "$LAB_PSK_FILE")
+  [ -n "${1:-}" ] && args+=(endpoint "$1")
+  timeout 10 ip netns exec "$LAB_PEER_NS" wg set "$LAB_WG_IF" peer "$LAB_TOOL_PUB" remove &&
+    timeout 10 ip netns exec "$LAB_PEER_NS" wg set "$LAB_WG_IF" "${args[@]}"
+}
+
 lab_config_path() { echo "$LAB_CONF"; }
 lab_tool() { ip netns exec "$LAB_TOOL_NS" "$@"; }
 lab_peer() { ip netns exec "$LAB_PEER_NS" "$@"; }
@@ -329,6 +344,22 @@ lab_down() {
   else
     rm -rf "$LAB_DIR"
   fi
+  [ -n "${WGNET_LAB_REGISTRY:-}" ] && rm -f "$WGNET_LAB_REGISTRY/${LAB_ID:-none}"
   LAB_DIR=""
   return 0
+}
+
+# lab_reap_registered: lab_down every lab still listed in $WGNET_LAB_REGISTRY (labs whose suite
+# was killed before its teardown). Only labs that registered there, i.e. this runner's own.
+lab_reap_registered() {
+  [ -n "${WGNET_LAB_REGISTRY:-}" ] && [ -d "$WGNET_LAB_REGISTRY" ] || return 0
+  local entry
+  for entry in "$WGNET_LAB_REGISTRY"/*; do
+    [ -f "$entry" ] || continue
+    LAB_ID=$(basename "$entry")
+    LAB_DIR=$(cat "$entry")
+    echo "lab: cleaning up lab $LAB_ID left behind in $LAB_DIR" >&2
+    lab_down
+    rm -f "$entry"
+  done
 }
