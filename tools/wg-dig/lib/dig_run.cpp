@@ -1,0 +1,187 @@
+#include "dig_run.hpp"
+
+#include <algorithm>
+
+#include "dig_format.hpp"
+#include "dig_names.hpp"
+
+namespace wgnet::dig {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string server_text(const IpAddress& ip, uint16_t port) {
+  return ip.to_string() + "#" + std::to_string(port);
+}
+
+struct Servers {
+  std::vector<IpAddress> addresses;
+  std::string label;     // as the user named it, for ";; SERVER: ...(label)"
+  int found_shown = 0;   // "; (N servers found)" only when @server was given
+};
+
+Result<Servers> pick_servers(RunContext& ctx, const Query& q) {
+  Servers s;
+  if (!q.server) {
+    if (ctx.config.interface.dns_servers.empty()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "no DNS server: the config has no DNS= and no @server was given");
+    }
+    s.addresses = {ctx.config.interface.dns_servers.front()};
+    s.label = s.addresses.front().to_string();
+    return s;
+  }
+  s.label = *q.server;
+  if (auto ip = IpAddress::parse(*q.server)) {
+    s.addresses = {*ip};
+  } else {
+    auto resolved = ctx.tunnel.resolve(*q.server, q.settings.family);
+    if (!resolved) {
+      return make_error(resolved.error().code, "couldn't get address for '" + *q.server +
+                                                   "': " + resolved.error().message);
+    }
+    s.addresses = *resolved;
+  }
+  if (q.settings.family != AddressFamily::kAny) {
+    bool want_v4 = q.settings.family == AddressFamily::kV4;
+    std::erase_if(s.addresses, [&](const IpAddress& a) { return a.is_v4() != want_v4; });
+    if (s.addresses.empty()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "server '" + *q.server + "' has no " + (want_v4 ? "IPv4" : "IPv6") +
+                            " address (-" + (want_v4 ? "4" : "6") + ")");
+    }
+  }
+  s.found_shown = static_cast<int>(s.addresses.size());
+  return s;
+}
+
+dns::Resolver::QueryOptions query_options(const Query& q) {
+  const QuerySettings& s = q.settings;
+  dns::Resolver::QueryOptions o;
+  o.qtype = q.qtype;
+  o.qclass = q.qclass;
+  o.recursion_desired = s.recurse;
+  o.tcp = s.tcp;
+  o.tcp_fallback = !s.ignore_tc;
+  o.dnssec_ok = s.dnssec;
+  if (s.edns || s.dnssec) o.edns_bufsize = s.bufsize;
+  o.timeout = milliseconds(s.time_s * 1000);
+  o.tries = s.tries;
+  return o;
+}
+
+unsigned reply_rcode(const std::vector<uint8_t>& wire) { return wire.size() >= 4 ? wire[3] & 0xf : 0; }
+
+constexpr unsigned RCODE_NXDOMAIN = 3;
+
+}  // namespace
+
+Result<Fd> TunnelTransport::open_udp(const IpAddress& server, uint16_t port) {
+  DialOptions o;
+  o.numeric_only = true;
+  auto c = tunnel_.dial_udp(server.to_string(), port, o);
+  if (!c) return c.error();
+  return std::move(c->fd);
+}
+
+Result<Fd> TunnelTransport::open_tcp(const IpAddress& server, uint16_t port, milliseconds timeout) {
+  DialOptions o;
+  o.numeric_only = true;
+  o.timeout = timeout;
+  o.attempt_timeout = timeout;
+  auto c = tunnel_.dial_tcp(server.to_string(), port, o);
+  if (!c) return c.error();
+  return std::move(c->fd);
+}
+
+std::vector<std::string> search_candidates(const std::string& name,
+                                           const std::vector<std::string>& search, int ndots) {
+  if (name.empty() || name.back() == '.' || search.empty()) return {name};
+  std::vector<std::string> with_domains;
+  for (const auto& d : search) {
+    std::string domain = d;
+    while (!domain.empty() && domain.back() == '.') domain.pop_back();
+    if (!domain.empty()) with_domains.push_back(name + "." + domain + ".");
+  }
+  std::vector<std::string> out;
+  bool enough_dots = std::count(name.begin(), name.end(), '.') >= ndots;
+  if (enough_dots) out.push_back(name);
+  out.insert(out.end(), with_domains.begin(), with_domains.end());
+  if (!enough_dots) out.push_back(name);
+  return out;
+}
+
+int run_query(RunContext& ctx, const Query& q, bool first) {
+  const QuerySettings& s = q.settings;
+  auto servers = pick_servers(ctx, q);
+  if (!servers) {
+    ctx.diag.error(servers.error().message);
+    return servers.error().code == ErrorCode::kInvalidArgument ? EXIT_USAGE : EXIT_INTERNAL;
+  }
+  std::vector<std::string> names = s.search && !q.reverse
+                                       ? search_candidates(q.name, ctx.config.interface.dns_search)
+                                       : std::vector<std::string>{q.name};
+  auto options = query_options(q);
+  std::string what = type_name(q.qtype) + " " + class_name(q.qclass);
+  bool any_reply = false;
+  for (size_t n = 0; n < names.size(); ++n) {
+    const std::string& name = names[n];
+    for (const IpAddress& server : servers->addresses) {
+      dns::ResolverConfig rc;
+      rc.port = s.port;
+      dns::Resolver resolver(rc, ctx.transport);
+      ctx.diag.info("query " + name + " " + what + " to " + server_text(server, s.port) +
+                    (s.tcp ? " over TCP" : " over UDP"));
+      auto reply = resolver.query(server, name, options);
+      if (!reply) {
+        const Error& e = reply.error();
+        if (e.code == ErrorCode::kInvalidArgument) {
+          ctx.diag.error("'" + name + "' is not a legal name: " + e.message);
+          return EXIT_INTERNAL;
+        }
+        ctx.diag.info(e.message);
+        ctx.out(";; communications error to " + server_text(server, s.port) + ": " +
+                (e.code == ErrorCode::kTimeout ? std::string("timed out") : e.message) + "\n");
+        continue;
+      }
+      any_reply = true;
+      bool truncated_first = reply->via_tcp && !s.tcp;
+      ctx.diag.info("reply from " + server_text(server, s.port) + " in " +
+                    std::to_string(reply->rtt.count() / 1000) + " ms over " +
+                    (reply->via_tcp ? "TCP" : "UDP") +
+                    (truncated_first ? " (the UDP reply was truncated)" : ""));
+      // +search moves on to the next candidate name when this one does not exist.
+      if (n + 1 < names.size() && reply_rcode(reply->wire) == RCODE_NXDOMAIN) break;
+      std::string text;
+      if (truncated_first && !s.short_form) text += ";; Truncated, retrying in TCP mode.\n";
+      if (s.cmd && !s.short_form) text += format_banner(ctx.args_text, servers->found_shown, first);
+      ReplyInfo info{reply->wire, server.to_string(), s.port, servers->label, reply->via_tcp,
+                     reply->rtt, ctx.now()};
+      auto formatted = format_reply(info, s);
+      if (!formatted) {
+        ctx.out(text);
+        ctx.diag.error(formatted.error().message);
+        return EXIT_INTERNAL;
+      }
+      ctx.out(text + *formatted);
+      return EXIT_OK;
+    }
+    if (!any_reply) break;  // no server answered: the next name would not fare better
+  }
+  if (s.cmd && !s.short_form) ctx.out(format_banner(ctx.args_text, servers->found_shown, first));
+  ctx.out(";; no servers could be reached\n");
+  return EXIT_NO_REPLY;
+}
+
+int run_queries(RunContext& ctx, const std::vector<Query>& queries) {
+  int status = EXIT_OK;
+  bool first = true;
+  for (const Query& q : queries) {
+    int st = run_query(ctx, q, first);
+    first = false;
+    if (st != EXIT_OK) status = st;
+  }
+  return status;
+}
+
+}  // namespace wgnet::dig
