@@ -2,6 +2,8 @@
 
 #include <ldns/ldns.h>
 
+#include <cctype>
+#include <cstdio>
 #include <memory>
 
 #include "dig_names.hpp"
@@ -71,6 +73,24 @@ std::string owned(char* text) {
   return s;
 }
 
+// Where ldns's text differs from dig's: dig escapes every control character inside strings
+// (ldns leaves a tab as it is) and writes unknown-type data (RFC 3597 "\\# len hex") in upper case.
+std::string dig_style_rdata(const std::string& text) {
+  std::string out;
+  bool unknown = text.rfind("\\# ", 0) == 0;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03u", u);
+      out += buf;
+    } else {
+      out += unknown ? static_cast<char>(std::toupper(u)) : c;
+    }
+  }
+  return out;
+}
+
 // The data part of ldns's zone-file line for the record (after owner, TTL, class and type).
 std::string rdata_text(const ldns_rr* rr) {
   std::string line = owned(ldns_rr2str_fmt(ldns_output_format_nocomments, rr));
@@ -81,7 +101,7 @@ std::string rdata_text(const ldns_rr* rr) {
     if (pos == std::string::npos) return "";
     ++pos;
   }
-  return line.substr(pos);
+  return dig_style_rdata(line.substr(pos));
 }
 
 std::string record_line(const ldns_rr* rr) {
@@ -91,9 +111,15 @@ std::string record_line(const ldns_rr* rr) {
 }
 
 std::string question_line(const ldns_rr* rr) {
-  return ";" + format_record_fields(owned(ldns_rdf2str(ldns_rr_owner(rr))), "",
-                                    class_name(ldns_rr_get_class(rr)),
-                                    type_name(ldns_rr_get_type(rr)), "");
+  // dig measures the columns without the ';' and skips the TTL column.
+  std::string line = owned(ldns_rdf2str(ldns_rr_owner(rr)));
+  size_t column = line.size();
+  std::string klass = class_name(ldns_rr_get_class(rr));
+  indent_to(line, column, 32);
+  line += klass;
+  column += klass.size();
+  indent_to(line, column, 40);
+  return ";" + line + type_name(ldns_rr_get_type(rr));
 }
 
 std::string hex(std::span<const uint8_t> bytes, bool upper) {
