@@ -13,7 +13,8 @@ build_pkgs=(build-essential cmake pkg-config libsodium-dev libssl-dev libb2-dev 
   libldns-dev libssh2-1-dev libcurl4-openssl-dev googletest libgtest-dev scdoc dpkg-dev)
 # Tests: the interop lab (wireguard-go peer in a network namespace, real services behind it).
 test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 dnsmasq-base socat
-  openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring)
+  openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring
+  bind9-dnsutils)  # real dig: wg-dig's output is compared with it
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
