@@ -14,6 +14,7 @@ teardown() { [ -z "${BG_PID:-}" ] || stop_bg "$BG_PID"; }
 # Stdin stays open and silent for 15 s (its sleep must not hold Bats' fd 3).
 idle_connection() { nc_tool -w 2 10.77.0.1 9002 < <(exec 3>&-; sleep 15); }
 count_download() { nc_tool 10.77.0.1 9001 </dev/null | wc -c; }
+count_reset_download() { nc_tool 10.77.0.1 9003 </dev/null | wc -c; }
 record_log_grew() { [ "$(lines_of "$LAB_DIR/record.log")" -gt "$1" ]; }
 config_from_env() {
   printf env | WGNET_CONFIG="$LAB_CONF" timeout 30 ip netns exec "$LAB_TOOL_NS" "$WGNC" -N 10.77.0.1 7
@@ -255,6 +256,16 @@ config_from_long_option() {
   assert_output "$LAB_SOURCE_BYTES"
 }
 
+@test "the peer aborts mid-transfer (RST): wg-nc ends promptly, no more than was sent" {
+  local t0
+  t0=$(now_ms)
+  run count_reset_download
+  local ms=$(($(now_ms) - t0))
+  [ "$status" -ne 124 ] || fail "wg-nc hung after the peer's RST"
+  [ "$ms" -lt 10000 ] || fail "took ${ms} ms to notice the RST"
+  [ "${lines[-1]}" -le $((1024 * 1024)) ]
+}
+
 @test "20 back-to-back runs, each under 1 s" {
   # (Not "i": Bats' run clobbers a variable of that name.)
   local round t0 ms slow="" all=""
@@ -312,4 +323,47 @@ config_from_long_option() {
   local priv
   priv=$(cat "$LAB_DIR/tool.key")
   [[ "$stderr" != *"$priv"* ]] || fail "private key printed"
+}
+
+# Long runs (TESTPLAN H3 at 1 GiB, K1 rekeys over 10 min): opt-in, too slow for every CI run.
+
+@test "long: 1 GiB each way with equal SHA-256, throughput reported (WGNET_LONG=1)" {
+  [ -n "${WGNET_LONG:-}" ] || skip "long run: set WGNET_LONG=1"
+  local reps=${WGNET_LONG_REPS:-103} want t0 ms
+  want=$(repeat_file "$LAB_DIR/up.bin" "$reps" | sha256sum | cut -d' ' -f1)
+  t0=$(now_ms)
+  WGNC_TIMEOUT=900 run --separate-stderr upload_repeated "$reps"
+  ms=$(($(now_ms) - t0))
+  assert_success
+  assert_output "$want $((reps * 10485760))"
+  echo "# $((reps * 10)) MiB upload: ${ms} ms, $((reps * 10485760 / 1000 / ms)) MB/s" >&3
+  want=$(repeat_file "$LAB_SOURCE" "$reps" | sha256sum | cut -d' ' -f1)
+  t0=$(now_ms)
+  WGNC_TIMEOUT=900 run --separate-stderr download_repeated "$reps"
+  ms=$(($(now_ms) - t0))
+  assert_success
+  assert_output "$want"
+  echo "# $((reps * 10)) MiB download: ${ms} ms, $((reps * 10485760 / 1000 / ms)) MB/s" >&3
+}
+
+@test "long: one connection across rekeys, 10+ min (WGNET_LONG=1)" {
+  [ -n "${WGNET_LONG:-}" ] || skip "long run: set WGNET_LONG=1"
+  local secs=${WGNET_LONG_SECS:-620} before
+  before=$(grep -cE '(Received|Sending) handshake initiation' "$LAB_DIR/wireguard-go.log" || true)
+  WGNC_TIMEOUT=$((secs + 120)) run --separate-stderr ticking_echo "$secs"
+  assert_success
+  [ "${#lines[@]}" -eq "$secs" ] || fail "echoed ${#lines[@]} of $secs lines"
+  assert_line --index $((secs - 1)) "tick $secs"
+  local now
+  now=$(grep -cE '(Received|Sending) handshake initiation' "$LAB_DIR/wireguard-go.log" || true)
+  # A handshake at start, then one per REKEY_AFTER_TIME (120 s) of traffic.
+  [ $((now - before)) -ge $((secs / 120)) ] || fail "only $((now - before)) handshakes in ${secs} s"
+}
+
+repeat_file() { local r; for r in $(seq 1 "$2"); do cat "$1"; done; }
+upload_repeated() { repeat_file "$LAB_DIR/up.bin" "$1" | nc_tool -N 10.77.0.1 9000; }
+download_repeated() { printf '%s\n' "$1" | nc_tool 10.77.0.1 9004 | sha256sum | cut -d' ' -f1; }
+ticking_echo() {
+  local n
+  for n in $(seq 1 "$1"); do echo "tick $n"; sleep 1; done | nc_tool -N 10.77.0.1 7
 }

@@ -18,7 +18,8 @@
 #
 # Behind the peer, bound to the tunnel addresses only (see services.py):
 #   TCP 7 echo, UDP 7 echo, TCP 9000 SHA-256 sink, TCP 9001 source of $LAB_SOURCE (10 MiB),
-#   TCP 9002 recorder, DNS on 10.77.0.1:53 (dnsmasq, zone lab.wgnet, queries in $LAB_DNS_LOG).
+#   TCP 9002 recorder, TCP 9003 reset (RST after 1 MiB), TCP 9004 repeat (the source N times),
+#   DNS on 10.77.0.1:53 (dnsmasq, zone lab.wgnet, every query logged in $LAB_DNS_LOG).
 #
 # Functions: lab_unusable_reason, lab_up [--psk] [--mtu N] [--v6-endpoint], lab_down,
 #   lab_tool CMD..., lab_peer CMD..., lab_config_path, lab_write_config FILE [overrides],
@@ -218,6 +219,11 @@ lab_up() {
     --host-record=echo.lab.wgnet,"$LAB_PEER_INNER4","$LAB_PEER_INNER6" \
     --host-record=v4only.lab.wgnet,"$LAB_PEER_INNER4" \
     --host-record=v6only.lab.wgnet,"$LAB_PEER_INNER6" \
+    --mx-host=lab.wgnet,mail.lab.wgnet,10 --cname=www.lab.wgnet,echo.lab.wgnet \
+    --txt-record=txt.lab.wgnet,"hello wgnet","second string" \
+    --txt-record=big.lab.wgnet,"$(lab__big_txt)" \
+    --srv-host=_echo._tcp.lab.wgnet,echo.lab.wgnet,7,0,5 \
+    --dns-rr=lab.wgnet,257,000569737375656C657473656E63727970742E6F7267 \
     --listen-address="$LAB_PEER_INNER4" --bind-interfaces \
     --log-queries=extra --log-facility="$LAB_DNS_LOG" ||
     lab__die "dnsmasq did not start" || return 1
@@ -230,6 +236,16 @@ lab_up() {
   lab_write_config "$LAB_CONF"
   LAB_UP_SECONDS=$((SECONDS - t0))
   export LAB_UP_SECONDS
+}
+
+# wg-dig's truncation test: a TXT record set of six 250-byte strings (~1.5 KB), larger than a
+# 512-byte plain DNS reply and than dnsmasq's 1232-byte EDNS limit, so UDP replies come with TC=1.
+lab__big_txt() {
+  local i out=""
+  for i in 0 1 2 3 4 5; do
+    out+="${out:+,}t$i-$(printf '%0247d' 0)"
+  done
+  echo "$out"
 }
 
 lab__dns_bound() {

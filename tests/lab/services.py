@@ -10,15 +10,19 @@ so a test can assert what the peer side received, not just what the tool printed
   TCP 9000  sink: reads to EOF, answers "<sha256> <bytes>\n", logs the same
   TCP 9001  source: sends the file given by --source, then half-closes
   TCP 9002  recorder: stores what it receives in recv/<seq>.bin, never writes, logs at EOF
+  TCP 9003  reset: sends 1 MiB of the source, then aborts the connection (RST)
+  TCP 9004  repeat: reads a count N on the first line, sends the source N times, half-closes
 """
 import argparse
 import hashlib
 import os
 import socket
+import struct
 import sys
 import threading
 
-ECHO_PORT, SINK_PORT, SOURCE_PORT, RECORD_PORT = 7, 9000, 9001, 9002
+ECHO_PORT, SINK_PORT, SOURCE_PORT, RECORD_PORT, RESET_PORT, REPEAT_PORT = 7, 9000, 9001, 9002, 9003, 9004
+MAX_REPEAT = 200  # 2 GiB of a 10 MiB source: bounds what one request can ask for
 CHUNK = 65536
 IDLE_LIMIT = 120  # seconds; a stuck client never pins a thread forever
 
@@ -75,6 +79,32 @@ def serve_source(conn, peer, args):
     while conn.recv(CHUNK):
         pass
     log(os.path.join(args.dir, "source.log"), "source %s sent" % peer)
+
+
+def serve_reset(conn, peer, args):
+    with open(args.source, "rb") as f:
+        conn.sendall(f.read(1024 * 1024))
+    # SO_LINGER {on, 0 s}: close() sends RST instead of FIN.
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    log(os.path.join(args.dir, "reset.log"), "reset %s" % peer)
+
+
+def serve_repeat(conn, peer, args):
+    line = b""
+    while not line.endswith(b"\n") and len(line) < 32:
+        data = conn.recv(1)
+        if not data:
+            return
+        line += data
+    count = min(int(line.strip() or b"0"), MAX_REPEAT)
+    with open(args.source, "rb") as f:
+        blob = f.read()
+    for _ in range(count):
+        conn.sendall(blob)
+    conn.shutdown(socket.SHUT_WR)
+    while conn.recv(CHUNK):
+        pass
+    log(os.path.join(args.dir, "repeat.log"), "repeat %s %d" % (peer, count))
 
 
 def serve_record(conn, peer, args):
@@ -148,6 +178,8 @@ def main():
         tcp_listener(a, SINK_PORT, serve_sink, args)
         tcp_listener(a, SOURCE_PORT, serve_source, args)
         tcp_listener(a, RECORD_PORT, serve_record, args)
+        tcp_listener(a, RESET_PORT, serve_reset, args)
+        tcp_listener(a, REPEAT_PORT, serve_repeat, args)
         udp_echo(a, ECHO_PORT, args)
     with open(args.ready, "w") as f:
         f.write("%d\n" % os.getpid())
