@@ -174,6 +174,18 @@ void NetstackHost::Impl::udp_bridge_finished(UdpBridge* bridge) {
   post([this, bridge] { udp_bridges.erase(bridge); });
 }
 
+void NetstackHost::Impl::limit_time_wait() {
+  // lwIP reclaims TIME_WAIT pcbs early only when an allocation fails, which with malloc'd pools
+  // never happens: cap them ourselves (H6 time_wait_churn). New ones are at the list's head, so
+  // the oldest are dropped; a TIME_WAIT pcb has no callbacks, aborting it only frees it.
+  std::vector<tcp_pcb*> excess;
+  size_t n = 0;
+  for (tcp_pcb* pcb = tcp_tw_pcbs; pcb != nullptr; pcb = pcb->next) {
+    if (++n > kMaxTimeWaitPcbs) excess.push_back(pcb);
+  }
+  for (tcp_pcb* pcb : excess) tcp_abort(pcb);
+}
+
 uint16_t NetstackHost::Impl::random_port() {
   return static_cast<uint16_t>(49152 + netstack::random_u32() % 16384);
 }
@@ -181,6 +193,7 @@ uint16_t NetstackHost::Impl::random_port() {
 // ---- packets ----
 
 void NetstackHost::input(std::span<const uint8_t> ip_packet) {
+  LWIP_ASSERT_CORE_LOCKED();  // H1: the input path has no check of its own in lwIP
   Impl& h = *impl_;
   if (ip_packet.empty() || ip_packet.size() > 0xFFFF || h.netifs.empty()) return;
   pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(ip_packet.size()), PBUF_RAM);
@@ -220,6 +233,7 @@ EventLoop::Clock::time_point NetstackHost::Impl::next_deadline() const {
 
 void NetstackHost::Impl::on_timers() {
   sys_check_timeouts();
+  limit_time_wait();  // outside lwIP's input path; also covers connections we accepted
   auto now = EventLoop::Clock::now();
   while (!dial_deadlines.empty() && dial_deadlines.begin()->first <= now) {
     uint64_t id = dial_deadlines.begin()->second;
@@ -231,6 +245,7 @@ void NetstackHost::Impl::on_timers() {
 // ---- stats ----
 
 NetstackStats NetstackHost::stats() const {
+  LWIP_ASSERT_CORE_LOCKED();
   const Impl& h = *impl_;
   NetstackStats s;
   s.inner_tx_bytes = h.tx_bytes;

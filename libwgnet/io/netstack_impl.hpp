@@ -53,6 +53,10 @@ struct NetstackHost::Impl {
   void bridge_finished(TcpBridge* bridge);
   void udp_bridge_finished(UdpBridge* bridge);
 
+  // At most this many TIME_WAIT pcbs are kept (the oldest go first when a connection starts).
+  static constexpr size_t kMaxTimeWaitPcbs = 64;
+  void limit_time_wait();
+
   // A local port from the kernel CSPRNG in the IANA dynamic range (RFC 6056 "random").
   static uint16_t random_port();
 

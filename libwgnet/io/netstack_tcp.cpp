@@ -57,6 +57,7 @@ void NetstackHost::Impl::dial_tcp(const Endpoint& remote, std::chrono::milliseco
   if (remote.port == 0 || is_unspecified(remote.ip)) {
     return fail(make_error(ErrorCode::kInvalidArgument, what + ": invalid address or port"));
   }
+  limit_time_wait();
   tcp_pcb* pcb = tcp_new_ip_type(remote.ip.is_v4() ? IPADDR_TYPE_V4 : IPADDR_TYPE_V6);
   if (pcb == nullptr) return fail(lwip_error(ERR_MEM, what));
   if (err_t err = bind_port(pcb, any_of_family(remote.ip), 0); err != ERR_OK) {

@@ -94,8 +94,11 @@ void bulk_test(const char* server_ip, uint16_t mtu) {
     EXPECT_EQ(sent_hash, pattern_hash(s.name(), kTotal));
     EXPECT_EQ(got, kTotal);
     EXPECT_EQ(hash, pattern_hash(s.name() == 'A' ? 'B' : 'A', kTotal));
-    std::printf("[ bulk %s mtu %u ] side %c: 10 MiB each way in %.2f s (%.1f MiB/s per direction)\n",
-                server_ip, mtu, s.name(), secs, 10 / secs);
+    std::printf("[ bulk %s mtu %u ] side %c: 10 MiB each way in %.2f s (%.1f MiB/s per direction), "
+                "%llu packets, %llu dropped by the link\n",
+                server_ip, mtu, s.name(), secs, 10 / secs,
+                static_cast<unsigned long long>(s.link.packets.load()),
+                static_cast<unsigned long long>(s.link.dropped.load()));
     EXPECT_EQ(s.link.max_packet.load(), mtu) << "full-size segments";
   };
   run_pair(

@@ -31,6 +31,7 @@ struct LinkStats {
   std::atomic<uint64_t> packets{0};
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint32_t> max_packet{0};
+  std::atomic<uint64_t> dropped{0};  // the link (socketpair) was full
 };
 
 class Side {
@@ -54,6 +55,8 @@ class Side {
   void signal(uint8_t value = 1);
   uint8_t wait_signal(std::chrono::milliseconds timeout = 20s);
 
+  // Sees every packet this side sends (loop thread; set it through on_loop).
+  std::function<void(std::span<const uint8_t>)> tap;
   // While set, this side's outgoing packets are dropped (a black hole).
   std::atomic<bool> drop_output{false};
   LinkStats link;
