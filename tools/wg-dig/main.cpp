@@ -72,9 +72,13 @@ int main(int argc, char** argv) {
                                                                : dig::EXIT_INTERNAL;
   }
   dig::TunnelTransport transport(**tunnel);
-  dig::RunContext ctx{*config, **tunnel, transport, diag,
-                      [](std::string_view text) { std::cout << text << std::flush; }};
-  ctx.args_text = command->args_text;
+  dig::RunContext ctx{*config,
+                      **tunnel,
+                      transport,
+                      diag,
+                      [](std::string_view text) { std::cout << text << std::flush; },
+                      [] { return std::time(nullptr); },
+                      command->args_text};
   int status = dig::run_queries(ctx, queries);
   tools::report_traffic(diag, (*tunnel)->stats());
   return status;

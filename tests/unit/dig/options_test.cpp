@@ -151,6 +151,8 @@ TEST(DigOptions, BadArgumentsGiveOneLineQuotingThem) {
   EXPECT_EQ(parse_error({"@"}), "`@' needs a server address or name");
   EXPECT_EQ(parse_error({"-t"}), "option `-t' needs a value");
   EXPECT_EQ(parse_error({"+edns=1", "a"}), "only EDNS version 0 is supported: `+edns=1'");
+  EXPECT_EQ(parse_error({"lab.wgnet", "AXFR"}),
+            "zone transfers (AXFR, IXFR) are not supported: `lab.wgnet'");
   for (const auto& args : std::vector<std::vector<std::string>>{{"+a"}, {"+co"}, {""}}) {
     auto msg = parse_error(args);
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;

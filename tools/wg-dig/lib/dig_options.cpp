@@ -293,6 +293,16 @@ Result<void> parse_words(const std::vector<std::string>& args, ParseState& state
   return {};
 }
 
+// Zone transfers stream many messages over TCP; Resolver::query reads one reply.
+Result<void> check_supported(const std::vector<Query>& queries) {
+  for (const Query& q : queries) {
+    if (q.qtype == 251 || q.qtype == 252) {
+      return bad("zone transfers (AXFR, IXFR) are not supported: `" + q.name + "'");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Command> parse_command_line(const std::vector<std::string>& args) {
@@ -306,6 +316,7 @@ Result<Command> parse_command_line(const std::vector<std::string>& args) {
     if (!state.pending_type) state.pending_type = 2;  // NS
     state.new_query(".");
   }
+  if (auto ok = check_supported(queries); !ok) return ok.error();
   command.queries = std::move(queries);
   return command;
 }
@@ -320,6 +331,7 @@ Result<std::vector<Query>> parse_batch_line(std::string_view line, const Command
   ParseState state{scratch, queries, true, std::nullopt, std::nullopt};
   if (auto ok = parse_words(words, state); !ok) return ok.error();
   if (queries.empty()) return bad("no name to query in batch line `" + std::string(line) + "'");
+  if (auto ok = check_supported(queries); !ok) return ok.error();
   return queries;
 }
 
