@@ -52,7 +52,9 @@ Result<void> NetstackHost::Impl::check_family(const Endpoint& remote, const char
 void NetstackHost::Impl::dial_tcp(const Endpoint& remote, std::chrono::milliseconds timeout,
                                   std::function<void(Result<Connection>)> done) {
   const std::string what = "connect to " + remote.to_string();
-  auto fail = [&](Error e) { post([done, e = std::move(e)] { done(e); }); };
+  // Completions go through the loop even if the host is destroyed meanwhile: the caller is
+  // waiting for an answer, and `done` needs nothing of ours.
+  auto fail = [&](Error e) { loop.post([done, e = std::move(e)] { done(e); }); };
   if (auto ok = check_family(remote, "connect to"); !ok) return fail(ok.error());
   if (remote.port == 0 || is_unspecified(remote.ip)) {
     return fail(make_error(ErrorCode::kInvalidArgument, what + ": invalid address or port"));
@@ -98,7 +100,7 @@ std::unique_ptr<PendingDial> take_dial(NetstackHost::Impl& h, uint64_t id) {
 
 void complete(NetstackHost::Impl& h, PendingDial& dial, Result<Connection> result) {
   auto shared = std::make_shared<Result<Connection>>(std::move(result));
-  h.post([done = std::move(dial.done), shared] { done(std::move(*shared)); });
+  h.loop.post([done = std::move(dial.done), shared] { done(std::move(*shared)); });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // TCP through two lwIP stacks (see two_stacks.hpp): connect, echo, bulk, half-close, the close
 // paths of H5 with object counts back to baseline, refused/timeout, back-pressure (H7), MTU.
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -100,6 +101,9 @@ void bulk_test(const char* server_ip, uint16_t mtu) {
                 static_cast<unsigned long long>(s.link.packets.load()),
                 static_cast<unsigned long long>(s.link.dropped.load()));
     EXPECT_EQ(s.link.max_packet.load(), mtu) << "full-size segments";
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    std::printf("[ bulk ] side %c: peak RSS %ld KiB (whole test process)\n", s.name(), ru.ru_maxrss);
   };
   run_pair(
       [&](Side& a) {

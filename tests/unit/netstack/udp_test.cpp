@@ -96,5 +96,57 @@ TEST(NetstackUdp, RandomPortsAndErrors) {
       [](Side& b) { b.wait_signal(); });
 }
 
+// H8: a flood into a flow whose app does not read is dropped and counted (the socket buffer is
+// the only queue), nothing leaks, and the flow works again once the app reads.
+constexpr int kFlood = 3000;
+
+TEST(NetstackUdp, FloodToAnUnreadFlowIsDroppedAndRecovers) {
+  run_pair(
+      [](Side& a) {
+        auto conn = a.on_loop([&] { return a.host().dial_udp(ep("10.0.0.2", 7000)); });
+        ASSERT_TRUE(conn.ok()) << conn.error().message;
+        set_timeouts(conn->fd.get(), 5s);
+        auto base = a.stats();
+        a.signal(static_cast<uint8_t>(conn->local.port >> 8));
+        a.signal(static_cast<uint8_t>(conn->local.port & 0xFF));
+        EXPECT_EQ(a.wait_signal(), 9);  // B has sent its flood
+        EXPECT_TRUE(a.wait_stats([](const auto& s) { return s.udp_dropped > 0; }, 5s));
+        auto st = a.stats();
+        EXPECT_EQ(st.heap_bytes, base.heap_bytes);
+        EXPECT_EQ(st.pbufs, base.pbufs);
+        std::printf("[ udp flood ] %llu of %d datagrams dropped at the app's full socket\n",
+                    static_cast<unsigned long long>(st.udp_dropped), kFlood);
+        // Drain what was queued, then the flow still works both ways.
+        char buf[2048];
+        int queued = 0;
+        while (::recv(conn->fd.get(), buf, sizeof buf, MSG_DONTWAIT) > 0) ++queued;
+        EXPECT_GT(queued, 0);
+        EXPECT_EQ(queued + static_cast<int>(st.udp_dropped), kFlood);
+        ASSERT_EQ(::send(conn->fd.get(), "ping", 4, 0), 4);
+        ssize_t n = ::recv(conn->fd.get(), buf, sizeof buf, 0);
+        EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "pong");
+        a.signal();
+      },
+      [](Side& b) {
+        uint16_t port = static_cast<uint16_t>(b.wait_signal() << 8);
+        port = static_cast<uint16_t>(port | b.wait_signal());
+        auto& host = b.host();
+        auto id = b.on_loop([&] {
+          return host.bind_udp(ep("10.0.0.2", 7000), [&host](const Endpoint& from, std::span<const uint8_t>) {
+            (void)host.udp_send_to(1, from, {reinterpret_cast<const uint8_t*>("pong"), 4});
+          });
+        });
+        ASSERT_TRUE(id.ok() && *id == 1u);
+        std::vector<uint8_t> payload(1000, 0xAB);
+        for (int i = 0; i < kFlood; i += 100) {
+          b.on_loop([&] {
+            for (int j = 0; j < 100; ++j) (void)host.udp_send_to(*id, ep("10.0.0.1", port), payload);
+          });
+        }
+        b.signal(9);
+        b.wait_signal();
+      });
+}
+
 }  // namespace
 }  // namespace wgnet::testing
