@@ -92,6 +92,30 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
   done
 }
 
+# The parts of dig's output that differ from run to run: the message id, the query time, the date.
+normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Query time: N msec/; /^;; WHEN: /d'; }
+
+@test "whole output (header, flags, EDNS, sections, stats) equals real dig's" {
+  local q
+  for q in "echo.lab.wgnet" "echo.lab.wgnet AAAA" "lab.wgnet MX" "nx.lab.wgnet" \
+    "big.lab.wgnet TXT" "-x 10.77.0.1" "txt.lab.wgnet TXT +norec" "echo.lab.wgnet +dnssec" \
+    "_echo._tcp.lab.wgnet SRV +tcp" "lab.wgnet CAA +nocomments" "www.lab.wgnet +noquestion +nostats"; do
+    echo "# $q"
+    # shellcheck disable=SC2086
+    run diff <(wg_dig +nocmd $q | normalize) <(real_dig +nocmd $q | normalize)
+    assert_success
+  done
+}
+
+@test "+norecurse clears RD, +dnssec sets DO (the server echoes both)" {
+  run --separate-stderr wg_dig +norec echo.lab.wgnet
+  assert_success
+  assert_line --regexp '^;; flags: qr aa ra; '
+  run --separate-stderr wg_dig +dnssec echo.lab.wgnet
+  assert_success
+  assert_line '; EDNS: version: 0, flags: do; udp: 1232'
+}
+
 @test "several queries in one command line, local options after each name" {
   run --separate-stderr wg_dig +short echo.lab.wgnet A echo.lab.wgnet AAAA lab.wgnet MX
   assert_success
