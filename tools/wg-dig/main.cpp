@@ -27,8 +27,7 @@ int read_batch_file(const dig::Command& command, const tools::Diagnostics& diag,
   for (int number = 1; std::getline(in, line); ++number) {
     auto more = dig::parse_batch_line(line, command);
     if (!more) {
-      diag.error(*command.batch_file + ":" + std::to_string(number) + ": " +
-                 more.error().message);
+      diag.error(*command.batch_file + ":" + std::to_string(number) + ": " + more.error().message);
       return dig::EXIT_USAGE;
     }
     queries.insert(queries.end(), more->begin(), more->end());

@@ -170,7 +170,8 @@ TEST(Banner, NamesTheToolTheArgumentsAndServersFound) {
   EXPECT_EQ(format_banner("@10.77.0.1 echo.lab.wgnet", 1, true),
             "\n; <<>> wg-dig " WGNET_DIG_VERSION
             " <<>> @10.77.0.1 echo.lab.wgnet\n; (1 server found)\n;; global options: +cmd\n");
-  EXPECT_EQ(format_banner("x", 2, false), "\n; <<>> wg-dig " WGNET_DIG_VERSION " <<>> x\n; (2 servers found)\n");
+  EXPECT_EQ(format_banner("x", 2, false),
+            "\n; <<>> wg-dig " WGNET_DIG_VERSION " <<>> x\n; (2 servers found)\n");
   EXPECT_EQ(format_banner("x", 0, false), "\n; <<>> wg-dig " WGNET_DIG_VERSION " <<>> x\n");
 }
 

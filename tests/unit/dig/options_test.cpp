@@ -47,7 +47,8 @@ TEST(DigOptions, NoNameAsksForTheRootNs) {
 }
 
 TEST(DigOptions, SeveralQueriesWithLocalOptions) {
-  auto c = parse_ok({"+tcp", "a.example", "AAAA", "+notcp", "+short", "b.example", "@10.0.0.9", "TXT"});
+  auto c =
+      parse_ok({"+tcp", "a.example", "AAAA", "+notcp", "+short", "b.example", "@10.0.0.9", "TXT"});
   ASSERT_EQ(c.queries.size(), 2u);
   EXPECT_EQ(c.queries[0].qtype, 28);
   EXPECT_FALSE(c.queries[0].settings.tcp);

@@ -56,9 +56,14 @@ class RunTest : public dns::test::DnsLab {
     auto command = parse_command_line(args);
     EXPECT_TRUE(command) << command.error().message;
     if (!command) return -1;
-    tools::Diagnostics diag("wg-dig", 1, [this](std::string_view l) { err_ += std::string(l) + "\n"; });
-    RunContext ctx{config_, tunnel_, transport_, diag,
-                   [this](std::string_view t) { out_ += t; }, [] { return std::time_t{0}; },
+    tools::Diagnostics diag("wg-dig", 1,
+                            [this](std::string_view l) { err_ += std::string(l) + "\n"; });
+    RunContext ctx{config_,
+                   tunnel_,
+                   transport_,
+                   diag,
+                   [this](std::string_view t) { out_ += t; },
+                   [] { return std::time_t{0}; },
                    command->args_text};
     return run_queries(ctx, command->queries);
   }
@@ -106,6 +111,7 @@ TEST_F(RunTest, SilenceGivesExit9WithinTimeTimesTries) {
   EXPECT_LT(took, milliseconds(3500));
   EXPECT_EQ(out_,
             ";; communications error to 10.64.0.53#53: timed out\n"
+            ";; communications error to 10.64.0.53#53: timed out\n"
             ";; no servers could be reached\n");
   EXPECT_EQ(dns1_.seen().size(), 2u);
 }
@@ -120,7 +126,8 @@ TEST_F(RunTest, LaterQueriesStillRunAfterOneGetsNoReply) {
 
 TEST_F(RunTest, TruncatedReplyIsAskedAgainOverTcp) {
   for (int i = 0; i < 6; ++i) {
-    dns1_.add("big.lab.test. 60 IN TXT \"t" + std::to_string(i) + "-" + std::string(200, 'x') + "\"");
+    dns1_.add("big.lab.test. 60 IN TXT \"t" + std::to_string(i) + "-" + std::string(200, 'x') +
+              "\"");
   }
   EXPECT_EQ(run({"+noedns", "big.lab.test", "TXT"}), EXIT_OK);
   EXPECT_EQ(out_.rfind(";; Truncated, retrying in TCP mode.\n\n; <<>> wg-dig", 0), 0u) << out_;
@@ -133,7 +140,8 @@ TEST_F(RunTest, TruncatedReplyIsAskedAgainOverTcp) {
 
 TEST_F(RunTest, IgnoreKeepsTheTruncatedReply) {
   for (int i = 0; i < 6; ++i) {
-    dns1_.add("big.lab.test. 60 IN TXT \"t" + std::to_string(i) + "-" + std::string(200, 'x') + "\"");
+    dns1_.add("big.lab.test. 60 IN TXT \"t" + std::to_string(i) + "-" + std::string(200, 'x') +
+              "\"");
   }
   EXPECT_EQ(run({"+noedns", "+ignore", "big.lab.test", "TXT"}), EXIT_OK);
   EXPECT_FALSE(has(out_, "Truncated")) << out_;

@@ -39,15 +39,16 @@ Header read_header(std::span<const uint8_t> w) {
 }
 
 std::string opcode_name(unsigned opcode) {
-  static const char* const kNames[] = {"QUERY", "IQUERY", "STATUS", "RESERVED3", "NOTIFY", "UPDATE"};
+  static const char* const kNames[] = {"QUERY",     "IQUERY", "STATUS",
+                                       "RESERVED3", "NOTIFY", "UPDATE"};
   if (opcode < 6) return kNames[opcode];
   return "RESERVED" + std::to_string(opcode);
 }
 
 std::string status_name(unsigned rcode) {
-  static const char* const kNames[] = {"NOERROR", "FORMERR",  "SERVFAIL", "NXDOMAIN",
-                                       "NOTIMP",  "REFUSED",  "YXDOMAIN", "YXRRSET",
-                                       "NXRRSET", "NOTAUTH",  "NOTZONE"};
+  static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                       "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+                                       "NXRRSET", "NOTAUTH", "NOTZONE"};
   if (rcode < 11) return kNames[rcode];
   if (rcode < 16) return "RESERVED" + std::to_string(rcode);
   if (rcode == 16) return "BADVERS";
@@ -134,8 +135,9 @@ std::string hex(std::span<const uint8_t> bytes, bool upper) {
 
 // ";; OPT PSEUDOSECTION:" with the EDNS version, flags, UDP size and options.
 std::string opt_section(const ldns_pkt* pkt) {
-  std::string out = ";; OPT PSEUDOSECTION:\n; EDNS: version: " +
-                    std::to_string(ldns_pkt_edns_version(pkt)) + ", flags:";
+  std::string out =
+      ";; OPT PSEUDOSECTION:\n; EDNS: version: " + std::to_string(ldns_pkt_edns_version(pkt)) +
+      ", flags:";
   if (ldns_pkt_edns_do(pkt)) out += " do";
   out += "; udp: " + std::to_string(ldns_pkt_edns_udp_size(pkt)) + "\n";
   const ldns_rdf* data = ldns_pkt_edns_data(pkt);
@@ -167,22 +169,23 @@ void append_section(std::string& out, const char* title, const ldns_rr_list* lis
   if (s.comments) out += "\n";
 }
 
-std::string header_block(const Header& h, size_t wire_size, const ldns_pkt* pkt) {
-  std::string out = ";; ->>HEADER<<- opcode: " + opcode_name(h.opcode()) +
-                    ", status: " + status_name(ldns_pkt_edns(pkt) ? (ldns_pkt_edns_extended_rcode(pkt) << 4 | h.rcode()) : h.rcode()) +
-                    ", id: " + std::to_string(h.id) + "\n;; flags:";
+std::string header_block(const Header& h, const ldns_pkt* pkt) {
+  std::string out =
+      ";; ->>HEADER<<- opcode: " + opcode_name(h.opcode()) + ", status: " +
+      status_name(ldns_pkt_edns(pkt) ? (ldns_pkt_edns_extended_rcode(pkt) << 4 | h.rcode())
+                                     : h.rcode()) +
+      ", id: " + std::to_string(h.id) + "\n;; flags:";
   struct Flag {
     const char* name;
     uint8_t mask;
     bool hi;
   };
-  static constexpr Flag kFlags[] = {{"qr", 0x80, true}, {"aa", 0x04, true}, {"tc", 0x02, true},
+  static constexpr Flag kFlags[] = {{"qr", 0x80, true}, {"aa", 0x04, true},  {"tc", 0x02, true},
                                     {"rd", 0x01, true}, {"ra", 0x80, false}, {"ad", 0x20, false},
                                     {"cd", 0x10, false}};
   for (const auto& f : kFlags) {
     if ((f.hi ? h.flags_hi : h.flags_lo) & f.mask) out += std::string(" ") + f.name;
   }
-  (void)wire_size;
   out += "; QUERY: " + std::to_string(h.counts[0]) + ", ANSWER: " + std::to_string(h.counts[1]) +
          ", AUTHORITY: " + std::to_string(h.counts[2]) +
          ", ADDITIONAL: " + std::to_string(h.counts[3]) + "\n";
@@ -198,10 +201,9 @@ std::string stats_block(const ReplyInfo& r) {
   localtime_r(&r.when, &tm);
   std::strftime(when, sizeof when, "%a %b %d %H:%M:%S %Z %Y", &tm);
   std::string address = r.server_address;
-  return ";; Query time: " + std::to_string(r.rtt.count() / 1000) + " msec\n;; SERVER: " +
-         address + "#" + std::to_string(r.port) + "(" + r.server_label + ") (" +
-         (r.via_tcp ? "TCP" : "UDP") + ")\n;; WHEN: " + when +
-         "\n;; MSG SIZE  rcvd: " + std::to_string(r.wire.size()) + "\n\n";
+  return ";; Query time: " + std::to_string(r.rtt.count() / 1000) + " msec\n;; SERVER: " + address +
+         "#" + std::to_string(r.port) + "(" + r.server_label + ") (" + (r.via_tcp ? "TCP" : "UDP") +
+         ")\n;; WHEN: " + when + "\n;; MSG SIZE  rcvd: " + std::to_string(r.wire.size()) + "\n\n";
 }
 
 }  // namespace
@@ -255,7 +257,7 @@ Result<std::string> format_reply(const ReplyInfo& reply, const QuerySettings& s)
   Header h = read_header(reply.wire);
   std::string out;
   if (s.comments) {
-    out += ";; Got answer:\n" + header_block(h, reply.wire.size(), pkt.get());
+    out += ";; Got answer:\n" + header_block(h, pkt.get());
     // ldns takes the OPT record out of the additional section; the header still counts it.
     const ldns_rr_list* additional = ldns_pkt_additional(pkt.get());
     size_t listed = additional ? ldns_rr_list_rr_count(additional) : 0;

@@ -21,7 +21,7 @@ struct ReplyInfo {
   std::span<const uint8_t> wire;
   std::string server_address;  // "10.77.0.1"
   uint16_t port = 53;
-  std::string server_label;    // as the user named the server (dig's "(...)" part)
+  std::string server_label;  // as the user named the server (dig's "(...)" part)
   bool via_tcp = false;
   std::chrono::microseconds rtt{};
   std::time_t when = 0;

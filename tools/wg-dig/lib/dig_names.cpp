@@ -1,10 +1,10 @@
 #include "dig_names.hpp"
 
 #include <ldns/ldns.h>
+#include <strings.h>
 
 #include <charconv>
 #include <cstdio>
-#include <strings.h>
 
 #include "wgnet/ip.hpp"
 

@@ -8,7 +8,9 @@
 namespace wgnet::dig {
 namespace {
 
-Error bad(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+Error bad(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 std::optional<long> parse_number(std::string_view text, long min, long max) {
   long value = 0;
@@ -24,7 +26,7 @@ std::optional<long> parse_number(std::string_view text, long min, long max) {
 struct ParseState {
   Command& command;
   std::vector<Query>& queries;
-  bool batch = false;  // a -f line: no options that change the whole run
+  bool batch = false;                    // a -f line: no options that change the whole run
   std::optional<uint16_t> pending_type;  // type/class words seen before the first name
   std::optional<uint16_t> pending_class;
 
@@ -66,10 +68,10 @@ struct PlusName {
   size_t min;
 };
 constexpr PlusName kPlusNames[] = {
-    {"all", 2},     {"answer", 2},  {"additional", 2}, {"authority", 2}, {"bufsize", 1},
-    {"cmd", 2},     {"comments", 3}, {"dnssec", 2},    {"edns", 2},      {"ignore", 2},
-    {"question", 2}, {"recurse", 3}, {"retry", 3},     {"search", 2},    {"short", 2},
-    {"stats", 2},   {"tcp", 2},     {"time", 2},       {"tries", 2},     {"vc", 2},
+    {"all", 2},      {"answer", 2},   {"additional", 2}, {"authority", 2}, {"bufsize", 1},
+    {"cmd", 2},      {"comments", 3}, {"dnssec", 2},     {"edns", 2},      {"ignore", 2},
+    {"question", 2}, {"recurse", 3},  {"retry", 3},      {"search", 2},    {"short", 2},
+    {"stats", 2},    {"tcp", 2},      {"time", 2},       {"tries", 2},     {"vc", 2},
     {"wgdebug", 7},
 };
 
@@ -109,8 +111,8 @@ Result<void> apply_plus(std::string_view arg, ParseState& state) {
   }
   if (n == "all" || n == "short") {
     if (n == "short") s.short_form = on;
-    if (n == "all") s.cmd = s.comments = s.question = s.answer = s.authority = s.additional =
-        s.stats = on;
+    if (n == "all")
+      s.cmd = s.comments = s.question = s.answer = s.authority = s.additional = s.stats = on;
   } else if (n == "answer") {
     s.answer = on;
   } else if (n == "additional") {

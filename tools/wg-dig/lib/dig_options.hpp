@@ -18,16 +18,16 @@ namespace wgnet::dig {
 // What dig's +[no]... switches and -p/-4/-6 set for one query.
 struct QuerySettings {
   // Transport and protocol.
-  bool tcp = false;        // +tcp / +vc: ask over TCP only
-  bool ignore_tc = false;  // +ignore: keep a truncated UDP reply instead of retrying over TCP
-  int time_s = 5;          // +time=N: seconds per try
-  int tries = 3;           // +tries=N (+retry=N is N+1 tries)
-  bool recurse = true;     // +[no]recurse: the RD bit
-  bool dnssec = false;     // +dnssec: the DO bit (implies EDNS)
-  bool edns = true;        // +[no]edns: send an OPT record
-  uint16_t bufsize = 1232; // +bufsize=N: EDNS UDP payload size (dig's default)
-  bool search = false;     // +[no]search: try the search domains from DNS=
-  uint16_t port = 53;      // -p
+  bool tcp = false;         // +tcp / +vc: ask over TCP only
+  bool ignore_tc = false;   // +ignore: keep a truncated UDP reply instead of retrying over TCP
+  int time_s = 5;           // +time=N: seconds per try
+  int tries = 3;            // +tries=N (+retry=N is N+1 tries)
+  bool recurse = true;      // +[no]recurse: the RD bit
+  bool dnssec = false;      // +dnssec: the DO bit (implies EDNS)
+  bool edns = true;         // +[no]edns: send an OPT record
+  uint16_t bufsize = 1232;  // +bufsize=N: EDNS UDP payload size (dig's default)
+  bool search = false;      // +[no]search: try the search domains from DNS=
+  uint16_t port = 53;       // -p
   AddressFamily family = AddressFamily::kAny;  // -4 / -6: which address of an @name server
   // Presentation.
   bool short_form = false;  // +short
@@ -51,12 +51,12 @@ struct Query {
 
 struct Command {
   std::vector<Query> queries;
-  std::string config_path;  // -c / --wg-config; empty: $WGNET_CONFIG
-  int verbosity = 0;        // -v, -vv
-  bool help = false;        // -h / --help
-  bool version = false;     // -V / --version
+  std::string config_path;                // -c / --wg-config; empty: $WGNET_CONFIG
+  int verbosity = 0;                      // -v, -vv
+  bool help = false;                      // -h / --help
+  bool version = false;                   // -V / --version
   std::optional<std::string> batch_file;  // -f FILE
-  std::string args_text;    // the arguments as typed, for the "; <<>> wg-dig" banner
+  std::string args_text;                  // the arguments as typed, for the "; <<>> wg-dig" banner
   // Defaults the batch file's lines start from (global options of the command line).
   QuerySettings defaults;
   std::optional<std::string> default_server;

@@ -16,8 +16,8 @@ std::string server_text(const IpAddress& ip, uint16_t port) {
 
 struct Servers {
   std::vector<IpAddress> addresses;
-  std::string label;     // as the user named it, for ";; SERVER: ...(label)"
-  int found_shown = 0;   // "; (N servers found)" only when @server was given
+  std::string label;    // as the user named it, for ";; SERVER: ...(label)"
+  int found_shown = 0;  // "; (N servers found)" only when @server was given
 };
 
 Result<Servers> pick_servers(RunContext& ctx, const Query& q) {
@@ -70,9 +70,30 @@ dns::Resolver::QueryOptions query_options(const Query& q) {
   return o;
 }
 
-unsigned reply_rcode(const std::vector<uint8_t>& wire) { return wire.size() >= 4 ? wire[3] & 0xf : 0; }
+unsigned reply_rcode(const std::vector<uint8_t>& wire) {
+  return wire.size() >= 4 ? wire[3] & 0xf : 0;
+}
 
 constexpr unsigned RCODE_NXDOMAIN = 3;
+
+// dig reports every try that got no reply, so Resolver::query is asked one try at a time.
+Result<dns::Resolver::Reply> ask_with_tries(RunContext& ctx, dns::Resolver& resolver,
+                                            const IpAddress& server, uint16_t port,
+                                            const std::string& name,
+                                            dns::Resolver::QueryOptions options) {
+  int tries = std::max(1, options.tries);
+  options.tries = 1;
+  std::optional<Error> last;
+  for (int t = 0; t < tries; ++t) {
+    auto reply = resolver.query(server, name, options);
+    if (reply || reply.error().code == ErrorCode::kInvalidArgument) return reply;
+    last = reply.error();
+    ctx.diag.info(last->message);
+    ctx.out(";; communications error to " + server_text(server, port) + ": " +
+            (last->code == ErrorCode::kTimeout ? std::string("timed out") : last->message) + "\n");
+  }
+  return *last;
+}
 
 }  // namespace
 
@@ -132,17 +153,14 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
       dns::Resolver resolver(rc, ctx.transport);
       ctx.diag.info("query " + name + " " + what + " to " + server_text(server, s.port) +
                     (s.tcp ? " over TCP" : " over UDP"));
-      auto reply = resolver.query(server, name, options);
+      auto reply = ask_with_tries(ctx, resolver, server, s.port, name, options);
       if (!reply) {
         const Error& e = reply.error();
         if (e.code == ErrorCode::kInvalidArgument) {
           ctx.diag.error("'" + name + "' is not a legal name: " + e.message);
           return EXIT_INTERNAL;
         }
-        ctx.diag.info(e.message);
-        ctx.out(";; communications error to " + server_text(server, s.port) + ": " +
-                (e.code == ErrorCode::kTimeout ? std::string("timed out") : e.message) + "\n");
-        continue;
+        continue;  // the failed tries are reported; on to the next address
       }
       any_reply = true;
       bool truncated_first = reply->via_tcp && !s.tcp;
@@ -155,8 +173,8 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
       std::string text;
       if (truncated_first && !s.short_form) text += ";; Truncated, retrying in TCP mode.\n";
       if (s.cmd && !s.short_form) text += format_banner(ctx.args_text, servers->found_shown, first);
-      ReplyInfo info{reply->wire, server.to_string(), s.port, servers->label, reply->via_tcp,
-                     reply->rtt, ctx.now()};
+      ReplyInfo info{reply->wire,    server.to_string(), s.port,   servers->label,
+                     reply->via_tcp, reply->rtt,         ctx.now()};
       auto formatted = format_reply(info, s);
       if (!formatted) {
         ctx.out(text);
