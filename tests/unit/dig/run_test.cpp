@@ -89,6 +89,26 @@ TEST_F(RunTest, AnswerFromTheFirstDnsServerOfTheConfig) {
   EXPECT_TRUE(has(err_, "query echo.lab.test A IN to 10.64.0.53#53 over UDP")) << err_;
 }
 
+TEST_F(RunTest, VerboseNamesThePeerWhoseAllowedIpsCarryTheQuery) {
+  dns1_.add("echo.lab.test. 300 IN A 192.0.2.1");
+  PeerConfig wide;
+  wide.public_key.fill(1);
+  wide.allowed_ips = {*IpPrefix::parse("10.0.0.0/8")};
+  PeerConfig narrow;
+  narrow.public_key.fill(2);
+  narrow.allowed_ips = {*IpPrefix::parse("10.64.0.0/24")};
+  narrow.endpoint = EndpointSpec{"198.18.0.1", 51820};
+  config_.peers = {wide, narrow};
+  EXPECT_EQ(run({"+short", "echo.lab.test"}), EXIT_OK);
+  EXPECT_TRUE(
+      has(err_, "over UDP via peer " + key_to_base64(narrow.public_key) + " (198.18.0.1:51820)\n"))
+      << err_;
+  config_.peers = {};
+  err_.clear();
+  EXPECT_EQ(run({"+short", "echo.lab.test"}), EXIT_OK);
+  EXPECT_TRUE(has(err_, "via no peer (no AllowedIPs= covers it)")) << err_;
+}
+
 TEST_F(RunTest, ShortAnswersOfSeveralQueries) {
   dns1_.add("echo.lab.test. 300 IN A 192.0.2.1");
   dns1_.add("echo.lab.test. 300 IN AAAA 2001:db8::1");

@@ -76,6 +76,24 @@ unsigned reply_rcode(const std::vector<uint8_t>& wire) {
 
 constexpr unsigned RCODE_NXDOMAIN = 3;
 
+// The peer whose AllowedIPs route `server` (longest prefix wins), as the tunnel chooses it.
+std::string carrying_peer(const Config& config, const IpAddress& server) {
+  const PeerConfig* best = nullptr;
+  int best_length = -1;
+  for (const PeerConfig& peer : config.peers) {
+    for (const IpPrefix& prefix : peer.allowed_ips) {
+      if (prefix.contains(server) && prefix.length > best_length) {
+        best = &peer;
+        best_length = prefix.length;
+      }
+    }
+  }
+  if (!best) return "no peer (no AllowedIPs= covers it)";
+  std::string text = "peer " + key_to_base64(best->public_key);
+  if (best->endpoint) text += " (" + best->endpoint->to_string() + ")";
+  return text;
+}
+
 // dig reports every try that got no reply, so Resolver::query is asked one try at a time.
 Result<dns::Resolver::Reply> ask_with_tries(RunContext& ctx, dns::Resolver& resolver,
                                             const IpAddress& server, uint16_t port,
@@ -152,7 +170,8 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
       rc.port = s.port;
       dns::Resolver resolver(rc, ctx.transport);
       ctx.diag.info("query " + name + " " + what + " to " + server_text(server, s.port) +
-                    (s.tcp ? " over TCP" : " over UDP"));
+                    (s.tcp ? " over TCP" : " over UDP") + " via " +
+                    carrying_peer(ctx.config, server));
       auto reply = ask_with_tries(ctx, resolver, server, s.port, name, options);
       if (!reply) {
         const Error& e = reply.error();
