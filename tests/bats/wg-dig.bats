@@ -187,6 +187,21 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   [ $((t1 - t0)) -lt 6000 ]
 }
 
+@test "a peer that never answers the handshake: exit 9 within +time x +tries, one line on stderr" {
+  local t0 t1
+  lab_write_config "$BATS_TEST_TMPDIR/wrong.conf" public_key="$(wg genkey | wg pubkey)"
+  t0=$(now_ms)
+  run --separate-stderr timeout 30 ip netns exec "$LAB_TOOL_NS" "$WGDIG" -c "$BATS_TEST_TMPDIR/wrong.conf" \
+    +time=1 +tries=2 echo.lab.wgnet
+  t1=$(now_ms)
+  assert_failure 9
+  echo "# took $((t1 - t0)) ms: $stderr"
+  [ $((t1 - t0)) -lt 5000 ]
+  [[ $stderr == "wg-dig: error: "*handshake* ]]
+  [ "$(echo "$stderr" | wc -l)" -eq 1 ]
+  [ -z "$output" ]
+}
+
 @test "bad options: exit 1 with one line naming the option" {
   local args
   for args in "+frobnicate echo.lab.wgnet" "-k key echo.lab.wgnet" "-t BOGUS x" "+time=x x" "-p 70000 x"; do

@@ -1,5 +1,7 @@
 // wg-dig: dig through an in-process WireGuard tunnel. See man/wg-dig.1.
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -35,6 +37,18 @@ int read_batch_file(const dig::Command& command, const tools::Diagnostics& diag,
   return dig::EXIT_OK;
 }
 
+// A dead peer is, to dig's user, a server that never replies: wait for the handshake no longer
+// than the queries would wait for a reply (+time x +tries), and never more than the library's
+// default.
+std::chrono::milliseconds handshake_budget(const std::vector<dig::Query>& queries) {
+  std::chrono::milliseconds budget{1000};
+  for (const auto& q : queries) {
+    budget =
+        std::max(budget, std::chrono::milliseconds(1000LL * q.settings.time_s * q.settings.tries));
+  }
+  return std::min(budget, TunnelOptions{}.handshake_timeout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,7 +77,7 @@ int main(int argc, char** argv) {
     tools::report_error(diag, config.error());
     return dig::EXIT_USAGE;
   }
-  auto tunnel = tools::open_tool_tunnel(*config, diag, TunnelOptions{}.handshake_timeout);
+  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_budget(queries));
   if (!tunnel) {
     tools::report_error(diag, tunnel.error());
     // A peer that never answers is, to a script, a server that never replied.
