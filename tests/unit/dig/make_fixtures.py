@@ -79,6 +79,19 @@ CASES = [
     ("chaos", ["version.bind", "TXT", "CH"], 0x04, 0x00, 0,
      [rr("version.bind", TXT, CH, 0, txt(b"dnsmasq-2.89"))], [], [opt()]),
     ("servfail_empty", ["broken.lab.wgnet", "A"], 0x00, 0x80, 2, [], [], [opt()]),
+    ("dnskey_ds_sshfp", ["lab.wgnet", "DNSKEY"], 0x04, 0x80, 0,
+     [rr("lab.wgnet", 48, IN, 3600, struct.pack("!HBB", 257, 3, 13) + bytes(range(64))),
+      rr("lab.wgnet", 43, IN, 3600, struct.pack("!HBB", 2371, 13, 2) + bytes(range(100, 132))),
+      rr("lab.wgnet", 44, IN, 60, bytes([4, 2]) + bytes(range(200, 232))),
+      rr("lab.wgnet", 46, IN, 60, struct.pack("!HBBIIIH", A, 13, 2, 3600, 1767225600, 1764547200, 2371)
+         + name("lab.wgnet") + bytes(range(64)))],
+     [], [opt()]),
+    ("soa_hinfo_naptr", ["lab.wgnet", "SOA"], 0x04, 0x80, 0,
+     [rr("lab.wgnet", SOA, IN, 3600, name("ns.lab.wgnet") + name("host\\.master.lab.wgnet") +
+         struct.pack("!IIIII", 1, 2, 3, 4, 5)),
+      rr("lab.wgnet", 13, IN, 60, txt(b"x86", b"Linux 6")),
+      rr("lab.wgnet", 35, IN, 60, struct.pack("!HH", 100, 10) + txt(b"U", b"E2U+sip", b"!^.*$!sip:info@lab.wgnet!") + b"\0")],
+     [], [opt()]),
 ]
 
 current = {}

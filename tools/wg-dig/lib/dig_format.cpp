@@ -74,6 +74,53 @@ std::string owned(char* text) {
   return s;
 }
 
+// dig writes the key, signature and digest that end some records in chunks of 56 characters
+// (digests in upper-case hex); ldns writes them in one piece. How many fields come first:
+struct BlobLayout {
+  uint16_t type;
+  int leading_fields;
+  bool hex;
+};
+constexpr BlobLayout kBlobLayouts[] = {
+    {24, 8, false},  // SIG
+    {25, 3, false},  // KEY
+    {43, 3, true},   // DS
+    {44, 2, true},   // SSHFP
+    {46, 8, false},  // RRSIG
+    {48, 3, false},  // DNSKEY
+    {52, 3, true},   // TLSA
+    {53, 3, true},   // SMIMEA
+    {59, 3, true},   // CDS
+    {60, 3, false},  // CDNSKEY
+    {61, 0, false},  // OPENPGPKEY
+};
+constexpr size_t kBlobChunk = 56;
+
+std::string split_blob(uint16_t type, const std::string& rdata) {
+  const BlobLayout* layout = nullptr;
+  for (const auto& l : kBlobLayouts) {
+    if (l.type == type) layout = &l;
+  }
+  if (!layout || rdata.rfind("\\# ", 0) == 0) return rdata;
+  size_t pos = 0;
+  for (int i = 0; i < layout->leading_fields; ++i) {
+    pos = rdata.find(' ', pos);
+    if (pos == std::string::npos) return rdata;
+    ++pos;
+  }
+  std::string blob;
+  for (char c : rdata.substr(pos)) {
+    if (c != ' ')
+      blob += layout->hex ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+  }
+  std::string out = rdata.substr(0, pos);
+  for (size_t i = 0; i < blob.size(); i += kBlobChunk) {
+    if (i > 0) out += ' ';
+    out += blob.substr(i, kBlobChunk);
+  }
+  return out;
+}
+
 // Where ldns's text differs from dig's: dig escapes every control character inside strings
 // (ldns leaves a tab as it is) and writes unknown-type data (RFC 3597 "\\# len hex") in upper case.
 std::string dig_style_rdata(const std::string& text) {
@@ -102,7 +149,7 @@ std::string rdata_text(const ldns_rr* rr) {
     if (pos == std::string::npos) return "";
     ++pos;
   }
-  return dig_style_rdata(line.substr(pos));
+  return split_blob(ldns_rr_get_type(rr), dig_style_rdata(line.substr(pos)));
 }
 
 std::string record_line(const ldns_rr* rr) {
