@@ -100,6 +100,14 @@ int run_side(char name, const io::NetstackConfig& config, int link_fd, int ctl_f
   auto host = io::NetstackHost::create(*side.loop_, config, [s, link_fd](std::span<const uint8_t> pkt) {
     if (s->tap) s->tap(pkt);
     if (s->drop_output.load()) return;
+    static uint64_t rng = 0x2545F4914F6CDD1Dull;  // loop thread only
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    if (rng % 1000 < s->loss_per_mille.load()) {
+      s->link.lost++;
+      return;
+    }
     s->link.packets++;
     s->link.bytes += pkt.size();
     if (pkt.size() > s->link.max_packet) s->link.max_packet = static_cast<uint32_t>(pkt.size());

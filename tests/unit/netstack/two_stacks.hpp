@@ -32,6 +32,7 @@ struct LinkStats {
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint32_t> max_packet{0};
   std::atomic<uint64_t> dropped{0};  // the link (socketpair) was full
+  std::atomic<uint64_t> lost{0};     // dropped on purpose (loss_per_mille)
 };
 
 class Side {
@@ -57,6 +58,8 @@ class Side {
 
   // Sees every packet this side sends (loop thread; set it through on_loop).
   std::function<void(std::span<const uint8_t>)> tap;
+  // Drops this many of every 1000 outgoing packets (deterministic pseudo-random choice).
+  std::atomic<uint32_t> loss_per_mille{0};
   // While set, this side's outgoing packets are dropped (a black hole).
   std::atomic<bool> drop_output{false};
   LinkStats link;
