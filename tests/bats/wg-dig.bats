@@ -99,7 +99,8 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   local q
   for q in "echo.lab.wgnet" "echo.lab.wgnet AAAA" "lab.wgnet MX" "nx.lab.wgnet" \
     "big.lab.wgnet TXT" "-x 10.77.0.1" "txt.lab.wgnet TXT +norec" "echo.lab.wgnet +dnssec" \
-    "_echo._tcp.lab.wgnet SRV +tcp" "lab.wgnet CAA +nocomments" "www.lab.wgnet +noquestion +nostats"; do
+    "_echo._tcp.lab.wgnet SRV +tcp" "lab.wgnet CAA +nocomments" "www.lab.wgnet +noquestion +nostats" \
+    "lab.wgnet ANY" "lab.wgnet ANY +notcp"; do
     echo "# $q"
     # shellcheck disable=SC2086
     run diff <(wg_dig +nocmd $q | normalize) <(real_dig +nocmd $q | normalize)

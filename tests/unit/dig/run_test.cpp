@@ -178,6 +178,19 @@ TEST_F(RunTest, TcpOnly) {
   EXPECT_TRUE(dns1_.seen()[0].tcp);
 }
 
+TEST_F(RunTest, AnyGoesOverTcpUnlessNotcpIsGiven) {
+  dns1_.add("lab.test. 300 IN MX 10 mail.lab.test.");
+  EXPECT_EQ(run({"+short", "lab.test", "ANY", "lab.test", "ANY", "+notcp"}), EXIT_OK);
+  ASSERT_EQ(dns1_.seen().size(), 2u);
+  EXPECT_TRUE(dns1_.seen()[0].tcp);
+  EXPECT_FALSE(dns1_.seen()[1].tcp);
+  out_.clear();
+  EXPECT_EQ(run({"+noall", "+stats", "lab.test", "ANY"}), EXIT_OK);
+  EXPECT_EQ(out_.find("Truncated"), std::string::npos) << out_;  // TCP by choice, not by TC
+  EXPECT_TRUE(has(out_, "(TCP)\n")) << out_;
+  EXPECT_TRUE(has(err_, "query lab.test ANY IN to 10.64.0.53#53 over TCP")) << err_;
+}
+
 TEST_F(RunTest, EdnsSizeAndNoEdns) {
   dns1_.add("echo.lab.test. 300 IN A 192.0.2.1");
   EXPECT_EQ(run({"+short", "echo.lab.test", "echo.lab.test", "+bufsize=4096", "echo.lab.test",

@@ -159,6 +159,7 @@ Result<void> apply_plus(std::string_view arg, ParseState& state) {
     s.search = on;
   } else if (n == "tcp" || n == "vc") {
     s.tcp = on;
+    s.tcp_set = true;
   } else if (n == "wgdebug") {
     if (state.batch) return bad("`" + std::string(arg) + "' is not allowed in a batch file");
     state.command.verbosity = on ? std::max(state.command.verbosity, 1) : 0;

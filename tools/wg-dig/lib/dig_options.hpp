@@ -19,6 +19,7 @@ namespace wgnet::dig {
 struct QuerySettings {
   // Transport and protocol.
   bool tcp = false;         // +tcp / +vc: ask over TCP only
+  bool tcp_set = false;     // +[no]tcp given: ANY queries then follow it (else TCP, as dig)
   bool ignore_tc = false;   // +ignore: keep a truncated UDP reply instead of retrying over TCP
   int time_s = 5;           // +time=N: seconds per try
   int tries = 3;            // +tries=N (+retry=N is N+1 tries)

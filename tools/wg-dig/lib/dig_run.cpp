@@ -55,13 +55,16 @@ Result<Servers> pick_servers(RunContext& ctx, const Query& q) {
   return s;
 }
 
+constexpr uint16_t TYPE_ANY = 255;
+
 dns::Resolver::QueryOptions query_options(const Query& q) {
   const QuerySettings& s = q.settings;
   dns::Resolver::QueryOptions o;
   o.qtype = q.qtype;
   o.qclass = q.qclass;
   o.recursion_desired = s.recurse;
-  o.tcp = s.tcp;
+  // dig asks ANY over TCP unless told otherwise: the answer is often too big for UDP.
+  o.tcp = s.tcp || (q.qtype == TYPE_ANY && !s.tcp_set);
   o.tcp_fallback = !s.ignore_tc;
   o.dnssec_ok = s.dnssec;
   if (s.edns || s.dnssec) o.edns_bufsize = s.bufsize;
@@ -170,7 +173,7 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
       rc.port = s.port;
       dns::Resolver resolver(rc, ctx.transport);
       ctx.diag.info("query " + name + " " + what + " to " + server_text(server, s.port) +
-                    (s.tcp ? " over TCP" : " over UDP") + " via " +
+                    (options.tcp ? " over TCP" : " over UDP") + " via " +
                     carrying_peer(ctx.config, server));
       auto reply = ask_with_tries(ctx, resolver, server, s.port, name, options);
       if (!reply) {
@@ -182,7 +185,7 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
         continue;  // the failed tries are reported; on to the next address
       }
       any_reply = true;
-      bool truncated_first = reply->via_tcp && !s.tcp;
+      bool truncated_first = reply->via_tcp && !options.tcp;
       ctx.diag.info("reply from " + server_text(server, s.port) + " in " +
                     std::to_string(reply->rtt.count() / 1000) + " ms over " +
                     (reply->via_tcp ? "TCP" : "UDP") +
