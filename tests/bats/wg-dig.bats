@@ -108,6 +108,20 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   done
 }
 
+@test "several queries with the banner: laid out as real dig lays them out" {
+  local q
+  for q in "@10.77.0.1 echo.lab.wgnet lab.wgnet MX +nostats -x 10.77.0.1" \
+    "@10.77.0.1 echo.lab.wgnet lab.wgnet MX +nostats -x 10.77.0.1 +noall +answer"; do
+    # shellcheck disable=SC2086
+    run diff <(wg_dig $q | grep -v '^; <<>> ' | normalize) <(real_dig $q | grep -v '^; <<>> ' | normalize)
+    assert_success
+  done
+  # One banner for the run, as dig prints.
+  [ "$(wg_dig echo.lab.wgnet lab.wgnet MX | grep -c '^; <<>> wg-dig ')" -eq 1 ]
+  run diff <(wg_dig lab.wgnet MX echo.lab.wgnet +short) <(real_dig lab.wgnet MX echo.lab.wgnet +short)
+  assert_success
+}
+
 @test "+norecurse clears RD, +dnssec sets DO (the server echoes both)" {
   run --separate-stderr wg_dig +norec echo.lab.wgnet
   assert_success

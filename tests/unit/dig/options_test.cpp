@@ -48,17 +48,35 @@ TEST(DigOptions, NoNameAsksForTheRootNs) {
 
 TEST(DigOptions, SeveralQueriesWithLocalOptions) {
   auto c =
-      parse_ok({"+tcp", "a.example", "AAAA", "+notcp", "+short", "b.example", "@10.0.0.9", "TXT"});
+      parse_ok({"+tcp", "a.example", "AAAA", "+notcp", "+norec", "b.example", "@10.0.0.9", "TXT"});
   ASSERT_EQ(c.queries.size(), 2u);
   EXPECT_EQ(c.queries[0].qtype, 28);
   EXPECT_FALSE(c.queries[0].settings.tcp);
-  EXPECT_TRUE(c.queries[0].settings.short_form);
+  EXPECT_FALSE(c.queries[0].settings.recurse);
   EXPECT_FALSE(c.queries[0].server);
-  // The second starts from the global options again: +tcp, not the first query's +short.
+  // The second starts from the global options again: +tcp, not the first query's +norec.
   EXPECT_TRUE(c.queries[1].settings.tcp);
-  EXPECT_FALSE(c.queries[1].settings.short_form);
+  EXPECT_TRUE(c.queries[1].settings.recurse);
   EXPECT_EQ(c.queries[1].qtype, 16);
   EXPECT_EQ(c.queries[1].server, "10.0.0.9");
+}
+
+TEST(DigOptions, ShortIsGlobalWhereverGivenAsInDig) {
+  auto c = parse_ok({"one", "two", "+short"});
+  ASSERT_EQ(c.queries.size(), 2u);
+  EXPECT_TRUE(c.queries[0].settings.short_form);
+  EXPECT_TRUE(c.queries[1].settings.short_form);
+  auto last_wins = parse_ok({"+short", "one", "+noshort", "two"});
+  EXPECT_FALSE(last_wins.queries.at(0).settings.short_form);
+  EXPECT_FALSE(last_wins.queries.at(1).settings.short_form);
+}
+
+TEST(DigOptions, CmdIsGlobalToo) {
+  auto c = parse_ok({"one", "two", "+noall", "+answer"});
+  EXPECT_FALSE(c.queries.at(0).settings.cmd);
+  EXPECT_TRUE(c.queries.at(0).settings.comments);  // the rest stays local
+  EXPECT_FALSE(c.queries.at(1).settings.comments);
+  EXPECT_TRUE(parse_ok({"+nocmd", "one", "+cmd"}).queries.at(0).settings.cmd);
 }
 
 TEST(DigOptions, GlobalServerIsEveryQuerysDefault) {

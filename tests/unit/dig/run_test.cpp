@@ -109,6 +109,13 @@ TEST_F(RunTest, VerboseNamesThePeerWhoseAllowedIpsCarryTheQuery) {
   EXPECT_TRUE(has(err_, "via no peer (no AllowedIPs= covers it)")) << err_;
 }
 
+TEST_F(RunTest, BannerOnceForSeveralQueries) {
+  dns1_.add("echo.lab.test. 300 IN A 192.0.2.1");
+  EXPECT_EQ(run({"echo.lab.test", "echo.lab.test", "+nostats"}), EXIT_OK);
+  EXPECT_EQ(out_.find("; <<>> wg-dig"), out_.rfind("; <<>> wg-dig")) << out_;
+  EXPECT_NE(out_.find(";; Got answer:"), out_.rfind(";; Got answer:")) << out_;
+}
+
 TEST_F(RunTest, ShortAnswersOfSeveralQueries) {
   dns1_.add("echo.lab.test. 300 IN A 192.0.2.1");
   dns1_.add("echo.lab.test. 300 IN AAAA 2001:db8::1");

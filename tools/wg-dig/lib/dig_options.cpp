@@ -29,6 +29,10 @@ struct ParseState {
   bool batch = false;                    // a -f line: no options that change the whole run
   std::optional<uint16_t> pending_type;  // type/class words seen before the first name
   std::optional<uint16_t> pending_class;
+  // dig keeps +[no]short and +[no]cmd (also set by +[no]all) in global variables: the last
+  // one given anywhere wins for every query.
+  std::optional<bool> short_everywhere;
+  std::optional<bool> cmd_everywhere;
 
   QuerySettings& settings() { return queries.empty() ? command.defaults : queries.back().settings; }
 
@@ -110,9 +114,14 @@ Result<void> apply_plus(std::string_view arg, ParseState& state) {
     return bad("option `" + std::string(arg) + "' takes no value");
   }
   if (n == "all" || n == "short") {
-    if (n == "short") s.short_form = on;
-    if (n == "all")
+    if (n == "short") {
+      s.short_form = on;
+      state.short_everywhere = on;
+    }
+    if (n == "all") {
       s.cmd = s.comments = s.question = s.answer = s.authority = s.additional = s.stats = on;
+      state.cmd_everywhere = on;
+    }
   } else if (n == "answer") {
     s.answer = on;
   } else if (n == "additional") {
@@ -123,6 +132,7 @@ Result<void> apply_plus(std::string_view arg, ParseState& state) {
     s.question = on;
   } else if (n == "cmd") {
     s.cmd = on;
+    state.cmd_everywhere = on;
   } else if (n == "comments") {
     s.comments = on;
   } else if (n == "stats") {
@@ -270,6 +280,17 @@ Result<void> apply_dash(const std::vector<std::string>& args, size_t& i, ParseSt
   return bad("invalid option `" + arg + "'");
 }
 
+void apply_globals(ParseState& state) {
+  if (state.short_everywhere) {
+    state.command.defaults.short_form = *state.short_everywhere;
+    for (Query& q : state.queries) q.settings.short_form = *state.short_everywhere;
+  }
+  if (state.cmd_everywhere) {
+    state.command.defaults.cmd = *state.cmd_everywhere;
+    for (Query& q : state.queries) q.settings.cmd = *state.cmd_everywhere;
+  }
+}
+
 Result<void> parse_words(const std::vector<std::string>& args, ParseState& state) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -312,13 +333,14 @@ Result<Command> parse_command_line(const std::vector<std::string>& args) {
   Command command;
   for (const auto& a : args) command.args_text += (command.args_text.empty() ? "" : " ") + a;
   std::vector<Query> queries;
-  ParseState state{command, queries, false, std::nullopt, std::nullopt};
+  ParseState state{command, queries, false, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   if (auto ok = parse_words(args, state); !ok) return ok.error();
   // dig with no name asks for the root's NS records; a type word alone still counts.
   if (queries.empty() && !command.batch_file) {
     if (!state.pending_type) state.pending_type = 2;  // NS
     state.new_query(".");
   }
+  apply_globals(state);
   if (auto ok = check_supported(queries); !ok) return ok.error();
   command.queries = std::move(queries);
   return command;
@@ -331,9 +353,10 @@ Result<std::vector<Query>> parse_batch_line(std::string_view line, const Command
   if (words.empty() || words[0][0] == ';' || words[0][0] == '#') return std::vector<Query>{};
   Command scratch = command;  // a line may not change the command, only add queries
   std::vector<Query> queries;
-  ParseState state{scratch, queries, true, std::nullopt, std::nullopt};
+  ParseState state{scratch, queries, true, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
   if (auto ok = parse_words(words, state); !ok) return ok.error();
   if (queries.empty()) return bad("no name to query in batch line `" + std::string(line) + "'");
+  apply_globals(state);
   if (auto ok = check_supported(queries); !ok) return ok.error();
   return queries;
 }

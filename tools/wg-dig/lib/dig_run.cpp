@@ -194,7 +194,10 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
       if (n + 1 < names.size() && reply_rcode(reply->wire) == RCODE_NXDOMAIN) break;
       std::string text;
       if (truncated_first && !s.short_form) text += ";; Truncated, retrying in TCP mode.\n";
-      if (s.cmd && !s.short_form) text += format_banner(ctx.args_text, servers->found_shown, first);
+      // dig prints its banner once, for the first query.
+      if (first && s.cmd && !s.short_form) {
+        text += format_banner(ctx.args_text, servers->found_shown, first);
+      }
       ReplyInfo info{reply->wire,    server.to_string(), s.port,   servers->label,
                      reply->via_tcp, reply->rtt,         ctx.now()};
       auto formatted = format_reply(info, s);
@@ -208,7 +211,9 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
     }
     if (!any_reply) break;  // no server answered: the next name would not fare better
   }
-  if (s.cmd && !s.short_form) ctx.out(format_banner(ctx.args_text, servers->found_shown, first));
+  if (first && s.cmd && !s.short_form) {
+    ctx.out(format_banner(ctx.args_text, servers->found_shown, first));
+  }
   ctx.out(";; no servers could be reached\n");
   return EXIT_NO_REPLY;
 }
