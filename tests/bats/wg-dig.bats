@@ -229,6 +229,17 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   done
 }
 
+@test "config from \$WGNET_CONFIG; none at all is a one-line usage error (exit 1)" {
+  run --separate-stderr env WGNET_CONFIG="$LAB_CONF" timeout 30 ip netns exec "$LAB_TOOL_NS" \
+    "$WGDIG" +short echo.lab.wgnet
+  assert_success
+  assert_output "10.77.0.1"
+  run --separate-stderr env -u WGNET_CONFIG "$WGDIG" +short echo.lab.wgnet
+  assert_failure 1
+  [ "$(echo "$stderr" | wc -l)" -eq 1 ]
+  [[ $stderr == "wg-dig: error: "* ]]
+}
+
 @test "-v: handshake and the query's path on stderr, stdout unchanged" {
   run --separate-stderr wg_dig -v +short echo.lab.wgnet
   assert_success
