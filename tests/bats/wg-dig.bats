@@ -17,12 +17,19 @@ case $dig__build in /*) ;; *) dig__build="$DIG_TOP/$dig__build" ;; esac
 WGDIG="$dig__build/tools/wg-dig/wg-dig"
 WGDIG_TIMEOUT=${WGDIG_TIMEOUT:-60}
 
+# The built-in demo peer (tools/wgnet-demo-peer): a libwgnet peer on 127.0.0.1 with DNS for
+# demo.wgnet inside its tunnel. The "self:" tests use it and need no root; "offline:" tests
+# stop before any traffic; the others need the lab (root).
+DEMO_BIN="$dig__build/tools/wgnet-demo-peer/wgnet-demo-peer"
+[ -x "$DEMO_BIN" ] || DEMO_BIN="$dig__build/tools/wgnet-demo-peer"
+
 setup_file() {
   # A missing binary is a failure, not a skip: the suite exists to test it.
   if [ ! -x "$WGDIG" ]; then
     echo "wg-dig not built: $WGDIG is missing (build it, or set WGNET_BUILD)" >&2
     return 1
   fi
+  dig__start_demo
   local reason
   if reason=$(lab_unusable_reason); then
     export DIG_SKIP="$reason"
@@ -36,10 +43,42 @@ setup_file() {
   lab_up || return 1
   echo "# lab up in ${LAB_UP_SECONDS}s: $LAB_PEER_NS / $LAB_TOOL_NS" >&3
 }
-teardown_file() { lab_down; }
-setup() {
-  if [ -n "${DIG_SKIP:-}" ]; then skip "$DIG_SKIP"; fi
+
+dig__start_demo() {
+  export DEMO_SKIP="" DEMO_PID="" DEMO_CONF="$BATS_FILE_TMPDIR/demo/client.conf"
+  if [ ! -f "$DEMO_BIN" ] || [ ! -x "$DEMO_BIN" ]; then
+    DEMO_SKIP="wgnet-demo-peer not built ($DEMO_BIN)"
+    return 0
+  fi
+  mkdir -p "$BATS_FILE_TMPDIR/demo"
+  # Bounded by its own --timeout; fd 3 (Bats' channel) closed so it cannot hold the suite.
+  "$DEMO_BIN" --dir "$BATS_FILE_TMPDIR/demo" --timeout 600 >"$BATS_FILE_TMPDIR/demo/out" 2>&1 3>&- &
+  DEMO_PID=$!
+  if ! lab__wait 10 grep -q '^ready ' "$BATS_FILE_TMPDIR/demo/out"; then
+    DEMO_SKIP="wgnet-demo-peer did not start: $(head -c 300 "$BATS_FILE_TMPDIR/demo/out")"
+  fi
 }
+
+teardown_file() {
+  if [ -n "${DEMO_PID:-}" ] && kill -0 "$DEMO_PID" 2>/dev/null; then
+    kill -TERM "$DEMO_PID"
+    wait "$DEMO_PID" 2>/dev/null || true
+  fi
+  lab_down
+}
+
+setup() {
+  if [[ $BATS_TEST_DESCRIPTION == offline:* ]]; then
+    return 0  # never reaches the network
+  elif [[ $BATS_TEST_DESCRIPTION == self:* ]]; then
+    if [ -n "${DEMO_SKIP:-}" ]; then skip "$DEMO_SKIP"; fi
+  elif [ -n "${DIG_SKIP:-}" ]; then
+    skip "$DIG_SKIP"
+  fi
+}
+
+# self_dig ARGS...: wg-dig against the demo peer, over loopback only, bounded in time.
+self_dig() { timeout -k 5 "$WGDIG_TIMEOUT" "$WGDIG" -c "$DEMO_CONF" "$@"; }
 
 # wg_dig ARGS...: wg-dig with the lab's config, in the tool namespace, bounded in time.
 wg_dig() { timeout -k 5 "$WGDIG_TIMEOUT" ip netns exec "$LAB_TOOL_NS" "$WGDIG" -c "$LAB_CONF" "$@"; }
@@ -217,7 +256,7 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   [ -z "$output" ]
 }
 
-@test "bad options: exit 1 with one line naming the option" {
+@test "offline: bad options: exit 1 with one line naming the option" {
   local args
   for args in "+frobnicate echo.lab.wgnet" "-k key echo.lab.wgnet" "-t BOGUS x" "+time=x x" "-p 70000 x"; do
     # shellcheck disable=SC2086
@@ -246,4 +285,34 @@ normalize() { sed -E 's/id: [0-9]+$/id: N/; s/^;; Query time: [0-9]+ msec$/;; Qu
   assert_output "10.77.0.1"
   [[ $stderr == *"handshake"* ]]
   [[ $stderr == *"query echo.lab.wgnet A IN to 10.77.0.1#53 over UDP"* ]]
+}
+
+@test "self: answers from the built-in demo peer over loopback, no root" {
+  run --separate-stderr self_dig echo.demo.wgnet
+  assert_success
+  assert_line --regexp '^;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: [0-9]+$'
+  assert_line $'echo.demo.wgnet.\t60\tIN\tA\t10.200.0.1'
+  assert_line ';; SERVER: 10.200.0.1#53(10.200.0.1) (UDP)'
+  run --separate-stderr self_dig +short echo.demo.wgnet AAAA hello.demo.wgnet TXT
+  assert_success
+  assert_output $'fd00:200::1\n"hello from inside the tunnel"'
+}
+
+@test "self: NXDOMAIN exit 0; +search uses the domain from DNS=" {
+  run --separate-stderr self_dig nothing-here.demo.wgnet
+  assert_success
+  assert_line --partial 'status: NXDOMAIN'
+  run --separate-stderr self_dig +search +short www
+  assert_success
+  assert_output "10.200.0.1"
+}
+
+@test "self: no reply (no host at the address): exit 9 within +time x +tries" {
+  local t0 t1
+  t0=$(now_ms)
+  run --separate-stderr self_dig @10.200.0.9 +time=1 +tries=1 +short echo.demo.wgnet
+  t1=$(now_ms)
+  assert_failure 9
+  assert_output $';; communications error to 10.200.0.9#53: timed out\n;; no servers could be reached'
+  [ $((t1 - t0)) -lt 4000 ]
 }
