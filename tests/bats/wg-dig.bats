@@ -3,7 +3,8 @@
 # on 10.77.0.1 (zone lab.wgnet). wg-dig runs in the tool namespace, which has no route but the
 # outer veth, so every answer came through the tunnel. Real dig (bind9-dnsutils) runs inside the
 # peer namespace, an OS-level path to the same dnsmasq, for the +short comparisons.
-# Needs root; otherwise every test is skipped with the reason. Issue 3's test list.
+# Lab tests need root and are skipped with the reason otherwise; "self:" tests use the built-in
+# demo peer over loopback and need no root. Issue 3's test list.
 
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
