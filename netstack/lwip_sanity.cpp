@@ -33,6 +33,9 @@ static_assert(MEMP_MEM_MALLOC == 1 && MEM_LIBC_MALLOC == 1,
               "pools are sized on demand (RSS target), so TCP_WND need not fit PBUF_POOL_SIZE");
 static_assert(PBUF_POOL_BUFSIZE >= kDefaultTunnelMtu, "one pool pbuf holds a whole packet");
 
+// lwIP's RTO never goes below 3 slow-timer ticks: keep that floor near Linux's 200 ms.
+static_assert(3 * TCP_SLOW_INTERVAL <= 300, "RTO floor <= 300 ms");
+
 // Bounded TIME_WAIT and enough PCBs for the parallel-stream test (H4: 50 streams).
 static_assert(2 * TCP_MSL <= 30000, "TIME_WAIT bounded (H6)");
 static_assert(MEMP_NUM_TCP_PCB >= 64, "PCBs for 50 parallel streams plus TIME_WAIT");

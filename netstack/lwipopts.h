@@ -177,11 +177,13 @@
 /* Bound half-open connections per listener (SYN flood through a compromised peer). u8 field. */
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
-/* TCP timers tick every 100 ms (fast: delayed ACKs) and 200 ms (slow: RTO, TIME_WAIT) instead of
- * lwIP's 250/500 ms: a delayed ACK meets a Nagle-ing sender on the other side on every
- * request/response exchange, and RTO granularity matters after a loss. They only run while pcbs
- * exist. */
-#define TCP_TMR_INTERVAL 100
+/* TCP timers tick every 50 ms (fast: delayed ACKs) and 100 ms (slow: RTO, TIME_WAIT) instead of
+ * lwIP's 250/500 ms. lwIP's RTO bottoms out at 3 slow ticks (its RTT estimator works in ticks),
+ * i.e. 1.5 s with the defaults: every lost retransmission (no SACK in lwIP) then stalls a
+ * connection that long; with 100 ms ticks it is 300 ms, near Linux's 200 ms minimum. The delayed
+ * ACK (at most one fast tick) also meets a Nagle-ing sender on the other side on every
+ * request/response exchange. Cost: 20 wake-ups a second while any TCP pcb exists. */
+#define TCP_TMR_INTERVAL 50
 /* TIME_WAIT lasts 2 * TCP_MSL = 10 s instead of lwIP's 120 s. It exists to absorb delayed
  * duplicates and to re-ACK a retransmitted FIN; packets inside a tunnel do not linger for a
  * minute, and the peer's FIN retransmissions (RTO-spaced) all fall well within 10 s. Short
