@@ -36,6 +36,7 @@ class NameOnlyTunnel final : public Tunnel {
   }
   Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily) override {
     if (name == "ns.test") return std::vector<IpAddress>{ip("10.64.0.54")};
+    if (name == "both.test") return std::vector<IpAddress>{ip("10.64.0.53"), ip("10.64.0.54")};
     return make_error(ErrorCode::kResolve, "name '" + name + "' not found (NXDOMAIN)");
   }
   std::vector<IpPrefix> addresses() const override { return {}; }
@@ -230,6 +231,15 @@ TEST_F(RunTest, ServerByNameResolvedThroughTheTunnel) {
   EXPECT_TRUE(has(out_, "; (1 server found)\n")) << out_;
   EXPECT_TRUE(has(out_, ";; SERVER: 10.64.0.54#53(ns.test) (UDP)\n")) << out_;
   EXPECT_TRUE(dns1_.seen().empty());
+}
+
+TEST_F(RunTest, ServerNameWithTwoAddressesFallsThroughToTheOneThatAnswers) {
+  dns1_.set_silent(true);
+  dns2_.add("echo.lab.test. 300 IN A 192.0.2.2");
+  EXPECT_EQ(run({"@both.test", "+time=1", "+tries=1", "+nostats", "echo.lab.test"}), EXIT_OK);
+  EXPECT_TRUE(has(out_, "; (2 servers found)\n")) << out_;
+  EXPECT_EQ(out_.rfind(";; communications error to 10.64.0.53#53: timed out\n", 0), 0u) << out_;
+  EXPECT_TRUE(has(out_, "192.0.2.2\n")) << out_;
 }
 
 TEST_F(RunTest, UnresolvableServerNameIsExit10) {
