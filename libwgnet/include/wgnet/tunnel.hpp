@@ -51,7 +51,8 @@ struct DialOptions {
 };
 
 struct Connection {
-  Fd fd;           // SOCK_STREAM socketpair end for TCP, SOCK_DGRAM for connected UDP
+  Fd fd;           // SOCK_STREAM socketpair end for TCP; for connected UDP SOCK_SEQPACKET (one
+                   // datagram per read/write, like SOCK_DGRAM, but the stack sees the close)
   Endpoint local;  // our tunnel address and port
   Endpoint remote;
 };
