@@ -107,8 +107,9 @@ err_t TcpBridge::on_sent(void* arg, tcp_pcb* /*pcb*/, u16_t /*len*/) {
 err_t TcpBridge::on_poll(void* arg, tcp_pcb* /*pcb*/) {
   auto* self = static_cast<TcpBridge*>(arg);
   if (self == nullptr) return ERR_OK;
-  // Retries what lwIP refused for lack of memory (tx_pending_, a FIN).
-  self->pump_from_fd();
+  // Retries what lwIP refused for lack of memory (tx_pending_, a FIN); idle connections do
+  // nothing here.
+  if (!self->tx_pending_.empty()) self->pump_from_fd();
   self->maybe_send_fin();
   self->update_interest();
   self->maybe_finish();
@@ -338,6 +339,8 @@ void TcpBridge::on_fd(uint32_t events) {
 
 void TcpBridge::maybe_finish() {
   if (finished_called_ || !fin_queued_ || !fd_write_shut_) return;
+  maybe_release_pcb();  // (already done on every path that gets here; kept as a guard)
+  if (pcb_ != nullptr) abort_connection();
   finished_called_ = true;
   update_interest();  // unregisters the fd
   finished_(this);
