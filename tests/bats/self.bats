@@ -62,7 +62,8 @@ CONF
   )
 }
 
-port_bound() { ss -Hlun "sport = :$1" | grep -q "127.0.0.1:$1"; }
+# Bound on any local address (wg-quick configs cannot name one; the peer uses 127.0.0.1).
+port_bound() { ss -Hlun "sport = :$1" | grep -q ":$1 "; }
 
 # start_listener STDIN STDOUT ARGS...: `wg-nc -c a.conf ARGS` in the background on a free port,
 # retried on a new port if another process took it first. Sets BG_PID and SELF_PORT.
