@@ -170,6 +170,10 @@
 /* lwIP 2.1 can only emit SACK blocks, never act on the peer's; that code is new in 2.1 and the
  * gain is small next to the risk, so off. */
 #define LWIP_TCP_SACK_OUT 0
+/* SYN retransmissions before a connect gives up on its own (callers normally pass a timeout):
+ * with the 1 s initial RTO the glue sets (RFC 6298) and lwIP's doubling backoff, 1+2+4+8+16+32 s,
+ * about a minute, as Linux's default. lwIP's own 6 retries from its 3 s RTO would take 6 min. */
+#define TCP_SYNMAXRTX 5
 /* Timestamps cost 12 bytes of every segment and lwIP uses them for little (no PAWS tuning). */
 #define LWIP_TCP_TIMESTAMPS 0
 /* Dead-peer detection is available per connection (off by default on each pcb, as in POSIX). */

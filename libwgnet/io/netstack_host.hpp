@@ -70,7 +70,7 @@ class NetstackHost {
 
   // TCP connect from a random local port. `done` runs later on the loop thread (never inside
   // this call) with a connected SOCK_STREAM fd, or kConnectRefused (RST), kTimeout (no answer
-  // within `timeout`; 0 = lwIP's own SYN retries, ~ 1.5 min), kNetwork (no route: e.g. IPv6
+  // within `timeout`; 0 = until the SYN retries give up, about a minute), kNetwork (no route: e.g. IPv6
   // without an IPv6 tunnel address), kIo (socketpair).
   void dial_tcp(const Endpoint& remote, std::chrono::milliseconds timeout,
                 std::function<void(Result<Connection>)> done);

@@ -66,6 +66,7 @@ void NetstackHost::Impl::dial_tcp(const Endpoint& remote, std::chrono::milliseco
     tcp_close(pcb);
     return fail(lwip_error(err, what));
   }
+  set_initial_rto(pcb);  // SYN retransmissions after 1, 2, 4... s rather than 3, 6, 12...
   uint64_t id = next_id++;
   auto dial = std::make_unique<PendingDial>(PendingDial{this, id, pcb, remote, timeout, done});
   tcp_arg(pcb, dial.get());

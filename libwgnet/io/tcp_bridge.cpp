@@ -44,14 +44,16 @@ TcpBridge::TcpBridge(EventLoop& loop, tcp_pcb* pcb, Fd loop_end, Finished finish
   // The app cannot set TCP_NODELAY on a socketpair, and we already batch whatever it wrote into
   // one tcp_write per read: Nagle would only add a round trip to interactive traffic.
   tcp_nagle_disable(pcb_);
-  // lwIP starts every connection with a 3 s RTO and takes one RTT sample per flight to bring it
-  // down; until then a lost retransmission stalls for 3 s. RFC 6298 says 1 s.
-  constexpr s16_t kInitialRtoTicks = 1000 / TCP_SLOW_INTERVAL;
-  if (pcb_->sv > kInitialRtoTicks) {
-    pcb_->sv = kInitialRtoTicks;
-    pcb_->rto = static_cast<s16_t>((pcb_->sa >> 3) + pcb_->sv);
-  }
+  set_initial_rto(pcb_);
   update_interest();
+}
+
+void set_initial_rto(tcp_pcb* pcb) {
+  constexpr s16_t kInitialRtoTicks = 1000 / TCP_SLOW_INTERVAL;
+  if (pcb->sv > kInitialRtoTicks) {  // never raise one already measured
+    pcb->sv = kInitialRtoTicks;
+    pcb->rto = static_cast<s16_t>((pcb->sa >> 3) + pcb->sv);
+  }
 }
 
 TcpBridge::~TcpBridge() {

@@ -23,6 +23,10 @@
 
 namespace wgnet::io {
 
+// Lowers a new pcb's retransmission timeout to RFC 6298's 1 s: lwIP starts at 3 s and needs a
+// few RTT samples to come down, so until then every lost segment (or SYN) would stall 3 s.
+void set_initial_rto(tcp_pcb* pcb);
+
 class TcpBridge {
  public:
   // Called once, on the loop thread, when both directions are finished; the owner then destroys

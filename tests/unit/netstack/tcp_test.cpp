@@ -189,6 +189,55 @@ TEST(NetstackTcp, LossyLinkStillDeliversEverything) {
       });
 }
 
+// H4: 50 parallel streams (netns.sh), each 256 KiB, all complete with intact data.
+constexpr int kStreams = 50;
+constexpr size_t kEach = 256 * 1024;
+
+TEST(NetstackTcp, FiftyParallelStreams) {
+  run_pair(
+      [](Side& a) {
+        a.wait_signal();
+        std::vector<std::thread> senders;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < kStreams; ++i) {
+          senders.emplace_back([&a, &ok, i] {
+            auto c = a.dial(ep(i % 2 ? "10.0.0.2" : "fd00::2", 6000));
+            if (!c.ok()) return;
+            if (send_pattern(c->fd.get(), 100 + i, kEach) == pattern_hash(100 + i, kEach)) ++ok;
+            ::shutdown(c->fd.get(), SHUT_WR);
+            char seed;  // the server answers with the stream's seed once it has everything
+            if (read_exact(c->fd.get(), &seed, 1) && seed == static_cast<char>(100 + i)) ++ok;
+          });
+        }
+        for (auto& t : senders) t.join();
+        EXPECT_EQ(ok.load(), 2 * kStreams);
+        a.signal();
+      },
+      [](Side& b) {
+        b.listen(ep("::", 6000));
+        b.signal();
+        std::vector<std::thread> receivers;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < kStreams; ++i) {
+          receivers.emplace_back([&b, &ok] {
+            Connection c = b.accept(20s);
+            if (!c.fd) return;
+            auto [n, h] = receive_all(c.fd.get());
+            for (int seed = 100; seed < 100 + kStreams; ++seed) {
+              if (n == kEach && h == pattern_hash(seed, kEach)) {
+                ++ok;
+                char s = static_cast<char>(seed);
+                (void)write_all(c.fd.get(), &s, 1);
+              }
+            }
+          });
+        }
+        for (auto& t : receivers) t.join();
+        EXPECT_EQ(ok.load(), kStreams);
+        b.wait_signal();
+      });
+}
+
 // nc-style half-close: the client sends its request and shuts down writing; the server reads to
 // EOF, then replies and closes; the client reads the reply, then EOF.
 TEST(NetstackTcp, HalfCloseBothWays) {
@@ -382,7 +431,15 @@ TEST(NetstackTcp, SlowReaderBackpressure) {
         auto [n, h] = receive_all(fast.fd.get());
         EXPECT_EQ(n, kSlowTotal);
         EXPECT_EQ(h, pattern_hash(2, kSlowTotal));
-        // The stalled connection holds at most one receive window in our queue.
+        // H7: the stalled connection's advertised window is closed (from 1 MiB)...
+        auto min_window = b.on_loop([] {
+          uint32_t w = UINT32_MAX;
+          for (tcp_pcb* p = tcp_active_pcbs; p != nullptr; p = p->next) w = std::min<uint32_t>(w, p->rcv_ann_wnd);
+          return w;
+        });
+        // (to within one segment: lwIP may still be advertising the last MSS it can queue)
+        EXPECT_LE(min_window, static_cast<uint32_t>(TCP_MSS)) << b.on_loop([] { return pcb_details(); });
+        // ...and it holds at most one receive window in our queue.
         auto st = b.stats();
         EXPECT_GT(st.tcp_rx_queued, 0u);
         EXPECT_LE(st.tcp_rx_queued, static_cast<uint64_t>(TCP_WND) + 2 * TCP_MSS);
