@@ -42,10 +42,10 @@ LogSink Diagnostics::log_sink() const {
         self.warning(message);
         break;
       case LogLevel::kInfo:
-        self.info(message);
+        if (self.verbosity() >= 2) self.note(message);
         break;
       case LogLevel::kDebug:
-        if (self.verbosity() >= 2) self.note(message);
+        if (self.verbosity() >= 3) self.note(message);
         break;
     }
   };

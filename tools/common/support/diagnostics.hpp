@@ -19,7 +19,8 @@ class Diagnostics {
   // Receives one line without its trailing newline; may be called from the tunnel's loop thread.
   using Writer = std::function<void(std::string_view line)>;
 
-  // verbosity: 0 = errors and warnings only, 1 = -v, 2 = -vv (library debug messages too).
+  // verbosity: 0 = errors and warnings only, 1 = -v (the tool's own report), 2 = -vv (the
+  // tunnel's progress messages too), 3 = -vvv (and its debug messages).
   explicit Diagnostics(std::string tool, int verbosity = 0, Writer writer = stderr_writer());
 
   const std::string& tool() const { return tool_; }
@@ -32,7 +33,8 @@ class Diagnostics {
   void info(std::string_view message) const;     // "tool: message", with -v only
   void plain(std::string_view line) const;       // the line as given, always
 
-  // For TunnelOptions::log: errors and warnings always, info with -v, debug with -vv.
+  // For TunnelOptions::log: errors and warnings always, info with -vv, debug with -vvv. (At -v
+  // the tool reports the handshake and connections itself, in fixed nc-like lines.)
   LogSink log_sink() const;
   // For load_config: each finding as a warning line.
   WarningSink warning_sink() const;
