@@ -136,7 +136,7 @@ Result<void> TunnelImpl::start() {
   dns::ResolverConfig rc;
   rc.servers = config_.interface.dns_servers;
   rc.search = config_.interface.dns_search;
-  resolver_ = std::make_unique<dns::Resolver>(rc, *this);
+  resolver_ = std::make_unique<dns::Resolver>(rc, static_cast<dns::Transport&>(*this));
   return {};
 }
 

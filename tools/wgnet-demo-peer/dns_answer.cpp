@@ -1,6 +1,5 @@
 // The demo peer's DNS: a tiny authoritative zone, demo.wgnet, answered with ldns.
-#include <ldns/ldns.h>
-
+#include <cctype>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -8,6 +7,10 @@
 
 #include "demo_configs.hpp"
 #include "services.hpp"
+
+// ldns's C headers define bool-related macros that break <optional>'s operator<=> when they
+// come first: include them after every C++ header.
+#include <ldns/ldns.h>
 
 namespace demo {
 
