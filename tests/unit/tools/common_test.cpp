@@ -93,24 +93,23 @@ TEST(ExitStatus, ToolsCanMapCodes) {
   EXPECT_EQ(curl_like.status_for(ErrorCode::kTimeout), 1);
 }
 
-TEST(ExitStatus, HandshakeTimeoutSaysWhatToCheck) {
+TEST(ExitStatus, ReportIsTheLibraryMessageOnOneLine) {
   Captured c;
   int status = report_error(
       c.diag(0),
-      make_error(ErrorCode::kHandshakeTimeout, "no handshake with 198.18.0.1:51820 within 10 s"));
+      make_error(ErrorCode::kHandshakeTimeout,
+                 "WireGuard handshake with 198.18.0.1:51820 did not complete within 10 s"));
   EXPECT_EQ(status, 1);
-  ASSERT_EQ(c.lines.size(), 1u);
-  EXPECT_EQ(
-      c.lines[0],
-      "wg-nc: error: no handshake with 198.18.0.1:51820 within 10 s (check the peer's Endpoint= "
-      "and PublicKey=, that the peer has our public key, and that UDP to the endpoint is not "
-      "blocked)");
+  EXPECT_EQ(c.lines, std::vector<std::string>{"wg-nc: error: WireGuard handshake with "
+                                              "198.18.0.1:51820 did not complete within 10 s"});
 }
 
-TEST(ExitStatus, OtherErrorsAreTheirMessage) {
+TEST(ExitStatus, EmptyMessagesStillSaySomething) {
   EXPECT_EQ(describe_error(make_error(ErrorCode::kConfig, "wg.conf:3: bad key")),
             "wg.conf:3: bad key");
   EXPECT_EQ(describe_error(make_error(ErrorCode::kIo, "")), "io");
+  EXPECT_NE(describe_error(make_error(ErrorCode::kHandshakeTimeout, "")).find("Endpoint="),
+            std::string::npos);
 }
 
 TEST(TunnelReport, HandshakeAndTrafficOnlyWithV) {

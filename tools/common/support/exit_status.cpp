@@ -36,15 +36,14 @@ std::string_view error_code_name(ErrorCode code) {
 }
 
 std::string describe_error(const Error& error) {
-  std::string text =
-      error.message.empty() ? std::string(error_code_name(error.code)) : error.message;
+  // The library's messages already name the input and what to check; only an empty one needs
+  // words from here.
+  if (!error.message.empty()) return error.message;
   if (error.code == ErrorCode::kHandshakeTimeout) {
-    // The library says which peer and how long; the usual causes are outside this program.
-    text +=
-        " (check the peer's Endpoint= and PublicKey=, that the peer has our public key, and "
-        "that UDP to the endpoint is not blocked)";
+    return "no WireGuard handshake completed (check the peer's Endpoint= and PublicKey=, that "
+           "the peer has our public key, and that UDP to the endpoint is not blocked)";
   }
-  return text;
+  return std::string(error_code_name(error.code));
 }
 
 int report_error(const Diagnostics& diag, const Error& error, const ExitStatusMap& map) {

@@ -29,8 +29,8 @@ class ExitStatusMap {
 // Short name of a code for debug output ("handshake-timeout").
 std::string_view error_code_name(ErrorCode code);
 
-// The error's message, plus what to check when the cause is usually outside the program
-// (a handshake that never completes: endpoint, keys, UDP blocked on the way).
+// The error's message as the library wrote it (it names the input and what to check); for an
+// empty message, the code's meaning, with what to check for a handshake timeout.
 std::string describe_error(const Error& error);
 
 // Prints "tool: error: <describe_error>" and returns the status from `map`.
