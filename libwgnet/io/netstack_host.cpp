@@ -195,10 +195,17 @@ uint16_t NetstackHost::Impl::random_port() {
 void NetstackHost::input(std::span<const uint8_t> ip_packet) {
   LWIP_ASSERT_CORE_LOCKED();  // H1: the input path has no check of its own in lwIP
   Impl& h = *impl_;
-  if (ip_packet.empty() || ip_packet.size() > 0xFFFF || h.netifs.empty()) return;
-  pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(ip_packet.size()), PBUF_RAM);
+  if (ip_packet.empty() || ip_packet.size() > 0xFFFF - 8 || h.netifs.empty()) return;
+  // lwIP 2.1.3's tcp_parseopt() reads the length byte of a last option even when the options
+  // end with its kind byte, one byte past the packet when there is no payload (found by
+  // malformed_input_test under ASan; TESTPLAN H10's "tcp-option over-read"). Zeroed slack after
+  // the packet makes that byte ours and 0, which lwIP takes as a bad length and stops.
+  constexpr size_t kTailSlack = 8;
+  pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(ip_packet.size() + kTailSlack), PBUF_RAM);
   if (p == nullptr) return;  // out of memory: dropped like a congested link would
   std::memcpy(p->payload, ip_packet.data(), ip_packet.size());
+  std::memset(static_cast<uint8_t*>(p->payload) + ip_packet.size(), 0, kTailSlack);
+  p->len = p->tot_len = static_cast<u16_t>(ip_packet.size());  // the slack is not packet data
   h.rx_bytes += ip_packet.size();
   ++h.rx_packets;
   // ip_input dispatches on the version and accepts packets for any of our netifs.
