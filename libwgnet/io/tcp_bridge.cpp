@@ -18,7 +18,7 @@ constexpr size_t kReadChunk = 32 * 1024;       // <= 0xFFFF: tcp_write takes a u
 constexpr size_t kReadBudget = 256 * 1024;     // per wake-up, so one busy fd cannot starve others
 constexpr size_t kSendLowWater = 64 * 1024;    // poll the fd again once lwIP has this much room
 constexpr int kMaxIov = 64;
-constexpr u8_t kPollTicks = 2;                  // tcp_poll period in coarse timer ticks (400 ms)
+constexpr u8_t kPollTicks = 2;                  // tcp_poll period in slow timer ticks (200 ms)
 
 // Free space in lwIP's send buffer. Not tcp_sndbuf(): that macro clamps to 0xFFFF for the
 // u16 API, which would hide a 1 MiB buffer.
