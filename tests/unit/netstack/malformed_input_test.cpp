@@ -70,8 +70,10 @@ std::vector<Bytes> templates() {
   put16(udp, 4, static_cast<uint16_t>(udp.size()));
   Bytes icmp = {8, 0, 0, 0, 0, 1, 0, 1, 'p', 'i', 'n', 'g'};
   Bytes icmp6 = {128, 0, 0, 0, 0, 1, 0, 1, 'p', 'i', 'n', 'g'};
-  Bytes frag6 = {17, 0, 0x00, 0x01, 0, 0, 0, 42};  // fragment header: UDP, offset 0, more
-  frag6.insert(frag6.end(), udp.begin(), udp.end());
+  Bytes frag6(8 + udp.size());  // fragment header (UDP, offset 0, more fragments, id 42) + UDP
+  const uint8_t frag_header[8] = {17, 0, 0x00, 0x01, 0, 0, 0, 42};
+  std::memcpy(frag6.data(), frag_header, sizeof frag_header);
+  std::memcpy(frag6.data() + 8, udp.data(), udp.size());
   return {
       ipv4(6, tcp_syn(opts)),
       ipv4(17, udp),

@@ -96,7 +96,7 @@ bool write_all(int fd, const void* data, size_t len);
 bool read_exact(int fd, void* data, size_t len);
 std::string read_to_eof(int fd, size_t limit = 1 << 20);
 
-// Deterministic pseudo-random stream (xorshift) and a running FNV-1a hash.
+// Deterministic pseudo-random stream (xorshift) and a running FNV-1a-style hash.
 class Pattern {
  public:
   explicit Pattern(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
@@ -106,9 +106,16 @@ class Pattern {
   uint64_t state_;
 };
 
-struct Hash {
-  uint64_t value = 1469598103934665603ull;
+class Hash {
+ public:
   void update(const uint8_t* data, size_t len);
+  uint64_t digest() const;
+
+ private:
+  void mix(uint64_t word);
+  uint64_t state_ = 1469598103934665603ull;
+  uint64_t carry_ = 0;
+  unsigned carried_ = 0;
 };
 
 // Sends `total` bytes of Pattern(seed) on fd; returns the hash of what was sent (0 on error).
