@@ -16,6 +16,16 @@ idle_connection() { nc_tool -w 2 10.77.0.1 9002 < <(exec 3>&-; sleep 15); }
 count_download() { nc_tool 10.77.0.1 9001 </dev/null | wc -c; }
 count_reset_download() { nc_tool 10.77.0.1 9003 </dev/null | wc -c; }
 record_log_grew() { [ "$(lines_of "$LAB_DIR/record.log")" -gt "$1" ]; }
+# Which half went missing: the connection, the data, or only the FIN.
+q0_diagnosis() {
+  local hit
+  hit=$(grep -l "$1" "$LAB_DIR"/recv/*.bin 2>/dev/null | head -n1)
+  if [ -n "$hit" ]; then
+    echo "data arrived ($hit) but no FIN"
+  else
+    echo "the data never arrived ($(find "$LAB_DIR/recv" -newer "$LAB_DIR/up.bin" -name '*.bin' | wc -l) connections recorded)"
+  fi
+}
 config_from_env() {
   printf env | WGNET_CONFIG="$LAB_CONF" timeout 30 ip netns exec "$LAB_TOOL_NS" "$WGNC" -N 10.77.0.1 7
 }
@@ -244,7 +254,8 @@ config_from_long_option() {
   assert_success
   local ms=$(($(now_ms) - t0))
   [ "$ms" -lt 5000 ] || fail "-q 0 took ${ms} ms"
-  wait_for 5 record_log_grew "$before" || fail "the recorder never saw the connection end"
+  wait_for 5 record_log_grew "$before" ||
+    fail "the recorder never saw the connection end (FIN); $(q0_diagnosis q0-token)"
   run since "$LAB_DIR/record.log" "$before"
   assert_output --regexp '^record [0-9]+ 10\.77\.0\.2:[0-9]+ 9 [0-9a-f]{64} EOF$'
 }
