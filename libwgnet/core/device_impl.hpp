@@ -75,6 +75,7 @@ class DeviceImpl final : public Device {
   // device_send.cpp
   void send_initiation(Peer& peer, Time now, DeviceSink& sink, bool is_retry);
   void do_send_initiation(Peer& peer, Time now, DeviceSink& sink);
+  void resend_initiation(Peer& peer, Time now, DeviceSink& sink);
   void send_keepalive(Peer& peer, Time now, DeviceSink& sink);
   void send_staged(Peer& peer, Time now, DeviceSink& sink);
   bool encrypt_and_send(Peer& peer, Keypair& kp, std::span<const uint8_t> packet, Time now,

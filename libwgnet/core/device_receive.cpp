@@ -76,6 +76,8 @@ void DeviceImpl::receive_initiation(std::span<uint8_t> d, const Endpoint& from, 
         // (seconds later, sometimes more than once). We break it at once instead: the side
         // with the lower public key keeps its own initiation and ignores the peer's; the other
         // side answers ours. A kernel or wireguard-go peer is no worse off than with itself.
+        // The peer may also never have seen ours (it started after we sent it): we then send
+        // ours again at once (resend_initiation) rather than wait for our retransmit.
         // Only when theirs comes from where we sent ours: otherwise ours is likely going
         // astray (stale endpoint, NAT) and theirs is how we learn where the peer really is.
         keep_ours = peer->handshake.state == HandshakeState::kCreatedInitiation &&
@@ -85,7 +87,10 @@ void DeviceImpl::receive_initiation(std::span<uint8_t> d, const Endpoint& from, 
         return keep_ours ? nullptr : &peer->handshake;
       },
       &hs);
-  if (keep_ours) return drop(sink, peer, "simultaneous initiation: keeping ours");
+  if (keep_ours) {
+    drop(sink, peer, "simultaneous initiation: keeping ours");
+    return resend_initiation(*peer, now, sink);
+  }
   if (r != ConsumeResult::kOk) return drop(sink, peer, consume_result_reason(r));
 
   // Our own initiation in flight (if any) was just replaced by the peer's.

@@ -133,6 +133,7 @@ void DeviceImpl::do_send_initiation(Peer& peer, Time now, DeviceSink& sink) {
   if (peer.disabled || !peer.endpoint || !peer.handshake.static_static_valid) return;
   peer.last_sent_handshake = now;
   unregister_handshake_index(peer);
+  peer.resendable_initiation.reset();
   const uint32_t idx = register_index(peer.index, false);
   MessageHandshakeInitiation msg;
   Key eph = new_ephemeral();
@@ -149,9 +150,28 @@ void DeviceImpl::do_send_initiation(Peer& peer, Time now, DeviceSink& sink) {
   timers_any_authenticated_packet_traversal(peer.timers, now);
   timers_any_authenticated_packet_sent(peer.timers);
   send_to_peer(peer, {bytes, sizeof msg}, sink);
+  peer.resendable_initiation = msg;
   timers_handshake_initiated(peer.timers, now, jitter());
   emit(sink, EventKind::kHandshakeInitiated, &peer,
        "attempt " + std::to_string(peer.timers.handshake_attempts + 1));
+}
+
+// Called after the tie-break ignored the peer's initiation (receive_initiation). That
+// authenticated initiation proves the peer is up now, but it may not have been when ours went out
+// (a process started after ours: our initiations hit a closed port), and then nothing would
+// happen until our retransmit, up to REKEY_TIMEOUT later. So ours goes once more, now. The same
+// bytes, not a fresh initiation: if the peer did get the first copy, its response to it is on its
+// way and stays valid (a fresh one would orphan it and cost a round trip, as in a plain
+// simultaneous start), and the copy is dropped there as a replay. Once per initiation, so it
+// cannot loop and a replayed initiation of the peer's cannot make us send more than that.
+// Not a new initiation: no timer moves, the retransmit schedule stays that of the original.
+void DeviceImpl::resend_initiation(Peer& peer, Time now, DeviceSink& sink) {
+  if (!peer.resendable_initiation) return;
+  auto* bytes = reinterpret_cast<uint8_t*>(&*peer.resendable_initiation);
+  const size_t len = sizeof *peer.resendable_initiation;
+  peer.cookie.add_macs({bytes, len}, now);  // mac2 from a cookie that may have come since
+  send_to_peer(peer, {bytes, len}, sink);
+  peer.resendable_initiation.reset();
 }
 
 }  // namespace wgnet::core

@@ -33,6 +33,9 @@ struct Peer {
 
   std::deque<std::vector<uint8_t>> staged;
   std::optional<Time> last_sent_handshake;
+  // The initiation we sent last, while it may still be sent once more unchanged
+  // (DeviceImpl::resend_initiation); reset when it has been.
+  std::optional<MessageHandshakeInitiation> resendable_initiation;
   std::optional<Time> last_handshake;
   uint64_t rx_bytes = 0;
   uint64_t tx_bytes = 0;

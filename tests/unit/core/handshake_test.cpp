@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 
 #include "core/tai64n.hpp"
 #include "sim.hpp"
@@ -267,6 +268,98 @@ TEST(Handshake, B8_simultaneous_with_stale_endpoint_accepts_theirs) {
   EXPECT_TRUE(has_session(s, high, low));
   EXPECT_EQ(s.nodes[low].dev->peers()[0].endpoint, s.nodes[high].v4);  // learned by roaming
   expect_connectivity(s, 0, 1);
+}
+
+// A peer that starts after us: the lower-key side L started first and its initiations went to a
+// port where nothing listened yet; then H starts and initiates. The tie-break makes L ignore H's
+// initiation while its own is < REKEY_TIMEOUT old, and H never got L's. L must not leave it to
+// its next retransmit (up to ~5 s): it sends its initiation once more at once, and H answers it.
+// Returns how long after the second start both ends had a session (Time::max() if not in 10 s).
+Time late_start_convergence(Sim& s, size_t first, size_t second, Time gap) {
+  s.create(first, s.config(first));
+  s.start(first);
+  s.run_for(gap);  // `second` not created yet: datagrams to it are lost
+  s.create(second, s.config(second));
+  s.start(second);
+  const Time started = s.now;
+  while (s.now < started + 10s) {
+    if (has_session(s, first, second) && has_session(s, second, first)) return s.now - started;
+    s.run_for(1ms);
+  }
+  return Time::max();
+}
+
+// Converged on one session: each end's current keypair is the other's.
+void expect_one_session(Sim& s, size_t a, size_t b) {
+  const Keypair* ka = s.nodes[a].impl().peer(Sim::peer_of(a, b)).keypairs.current();
+  const Keypair* kb = s.nodes[b].impl().peer(Sim::peer_of(b, a)).keypairs.current();
+  ASSERT_NE(ka, nullptr);
+  ASSERT_NE(kb, nullptr);
+  EXPECT_EQ(ka->remote_index, kb->local_index);
+  EXPECT_EQ(kb->remote_index, ka->local_index);
+}
+
+TEST(Handshake, B8_lower_key_started_first_peer_starts_later) {
+  for (const Time gap : {Time(200ms), Time(1s), Time(3s), Time(5800ms)}) {
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      Sim s(2, seed);
+      const size_t low = s.nodes[0].public_key < s.nodes[1].public_key ? 0 : 1;
+      const size_t high = 1 - low;
+      const Time t = late_start_convergence(s, low, high, gap);
+      // H's initiation to L, L's again to H, H's response: 3 one-way delays, then L's keepalive.
+      EXPECT_LE(t, 4 * s.delay) << "gap " << gap.count() << " seed " << seed;
+      expect_one_session(s, low, high);
+      expect_connectivity(s, low, high);
+      // Still one session after H's remaining start-up retries and a while of traffic.
+      s.run_for(20s);
+      expect_one_session(s, low, high);
+      expect_connectivity(s, low, high);
+      // Each of L's initiations went out at most twice (its own, and the one copy).
+      std::map<std::vector<uint8_t>, int> copies;
+      for (const Sent* x : s.sent_of(MESSAGE_HANDSHAKE_INITIATION, low)) {
+        EXPECT_LE(++copies[x->bytes], 2) << "gap " << gap.count() << " seed " << seed;
+      }
+      // L's start-up retries (the last at 750 ms) all went before H came, and were still
+      // < REKEY_TIMEOUT old when H's initiation arrived: the tie-break (and the copy) ran.
+      if (gap >= 1s && gap < REKEY_TIMEOUT) {
+        EXPECT_TRUE(s.nodes[low].saw_drop("simultaneous initiation: keeping ours"));
+      }
+    }
+  }
+}
+
+TEST(Handshake, B8_higher_key_started_first_peer_starts_later) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    Sim s(2, seed);
+    const size_t low = s.nodes[0].public_key < s.nodes[1].public_key ? 0 : 1;
+    const size_t high = 1 - low;
+    const Time t = late_start_convergence(s, high, low, 1s);
+    EXPECT_LE(t, 3 * s.delay) << "seed " << seed;  // L's initiation, H's response, L's keepalive
+    expect_one_session(s, low, high);
+    expect_connectivity(s, low, high);
+  }
+}
+
+// The copy goes once per initiation of ours, however many of the peer's arrive (or are replayed).
+TEST(Handshake, B8_tie_break_copy_once_per_initiation) {
+  Sim s;
+  const size_t low = s.nodes[0].public_key < s.nodes[1].public_key ? 0 : 1;
+  const size_t high = 1 - low;
+  s.create_all();
+  s.cut = true;  // nothing arrives but what the test injects
+  s.start(low);
+  s.start(high);
+  const auto theirs = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, high).front()->bytes;
+  for (int i = 0; i < 3; ++i) s.inject(low, theirs, s.nodes[high].v4);
+  auto ours = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, low);
+  ASSERT_EQ(ours.size(), 2u);
+  EXPECT_EQ(ours[1]->bytes, ours[0]->bytes);  // the same initiation, not a fresh one
+  s.run_for(60ms);                            // L's first start-up retry: a new initiation
+  for (int i = 0; i < 3; ++i) s.inject(low, theirs, s.nodes[high].v4);
+  ours = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, low);
+  ASSERT_EQ(ours.size(), 4u);
+  EXPECT_NE(ours[2]->bytes, ours[0]->bytes);
+  EXPECT_EQ(ours[3]->bytes, ours[2]->bytes);
 }
 
 TEST(Handshake, B9_sender_ratelimit) {
