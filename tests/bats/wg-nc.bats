@@ -15,7 +15,14 @@ teardown() { [ -z "${BG_PID:-}" ] || stop_bg "$BG_PID"; }
 idle_connection() { nc_tool -w 2 10.77.0.1 9002 < <(exec 3>&-; sleep 15); }
 count_download() { nc_tool 10.77.0.1 9001 </dev/null | wc -c; }
 count_reset_download() { nc_tool 10.77.0.1 9003 </dev/null | wc -c; }
-record_log_grew() { [ "$(lines_of "$LAB_DIR/record.log")" -gt "$1" ]; }
+# recorded_end TOKEN: the recorder's end-of-connection line for the connection that carried TOKEN.
+recorded_end() {
+  local hit seq
+  hit=$(grep -l -- "$1" "$LAB_DIR"/recv/*.bin 2>/dev/null | head -n1)
+  [ -n "$hit" ] || return 1
+  seq=$(basename "$hit" .bin)
+  grep -E "^record $seq " "$LAB_DIR/record.log" 2>/dev/null
+}
 # Which half went missing: the connection, the data, or only the FIN.
 q0_diagnosis() {
   local hit
@@ -25,6 +32,7 @@ q0_diagnosis() {
   else
     echo "the data never arrived ($(find "$LAB_DIR/recv" -newer "$LAB_DIR/up.bin" -name '*.bin' | wc -l) connections recorded)"
   fi
+  [ ! -s "$LAB_DIR/errors.log" ] || echo "; service errors: $(tail -n 3 "$LAB_DIR/errors.log")"
 }
 config_from_env() {
   printf env | WGNET_CONFIG="$LAB_CONF" timeout 30 ip netns exec "$LAB_TOOL_NS" "$WGNC" -N 10.77.0.1 7
@@ -247,17 +255,17 @@ config_from_long_option() {
 }
 
 @test "-q 0 quits right after stdin EOF; what was sent still arrives, then FIN" {
-  local before t0
-  before=$(lines_of "$LAB_DIR/record.log")
+  # A token unique to this run finds its own connection among the recorder's.
+  local token="q0-$$-$RANDOM" t0 ms
   t0=$(now_ms)
-  run --separate-stderr nc_say $'q0-token\n' -q 0 10.77.0.1 9002
+  run --separate-stderr nc_say "$token" -q 0 10.77.0.1 9002
   assert_success
-  local ms=$(($(now_ms) - t0))
+  ms=$(($(now_ms) - t0))
   [ "$ms" -lt 5000 ] || fail "-q 0 took ${ms} ms"
-  wait_for 5 record_log_grew "$before" ||
-    fail "the recorder never saw the connection end (FIN); $(q0_diagnosis q0-token)"
-  run since "$LAB_DIR/record.log" "$before"
-  assert_output --regexp '^record [0-9]+ 10\.77\.0\.2:[0-9]+ 9 [0-9a-f]{64} EOF$'
+  wait_for 5 recorded_end "$token" ||
+    fail "the recorder never saw the connection end; $(q0_diagnosis "$token")"
+  run recorded_end "$token"
+  assert_output --regexp "^record [0-9]+ 10\.77\.0\.2:[0-9]+ ${#token} [0-9a-f]{64} EOF\$"
 }
 
 @test "without -N, stdin EOF does not close: the remote's close ends the run (exit 0)" {

@@ -9,7 +9,7 @@ so a test can assert what the peer side received, not just what the tool printed
   UDP 7     echo, one datagram back per datagram in
   TCP 9000  sink: reads to EOF, answers "<sha256> <bytes>\n", logs the same
   TCP 9001  source: sends the file given by --source, then half-closes
-  TCP 9002  recorder: stores what it receives in recv/<seq>.bin, never writes, logs at EOF
+  TCP 9002  recorder: stores what it receives in recv/<seq>.bin, never writes, logs at EOF/RST
   TCP 9003  reset: sends 1 MiB of the source, then aborts the connection (RST)
   TCP 9004  repeat: reads a count N on the first line, sends the source N times, half-closes
 """
@@ -112,18 +112,21 @@ def serve_record(conn, peer, args):
     with seq_lock:
         next_seq += 1
         seq = next_seq
-    h, total = hashlib.sha256(), 0
+    h, total, end = hashlib.sha256(), 0, "EOF"
     path = os.path.join(args.dir, "recv", "%d.bin" % seq)
     with open(path, "wb") as out:
-        while True:
-            data = conn.recv(CHUNK)
-            if not data:
-                break
-            out.write(data)
-            out.flush()
-            h.update(data)
-            total += len(data)
-    log(os.path.join(args.dir, "record.log"), "record %d %s %d %s EOF" % (seq, peer, total, h.hexdigest()))
+        try:
+            while True:
+                data = conn.recv(CHUNK)
+                if not data:
+                    break
+                out.write(data)
+                out.flush()
+                h.update(data)
+                total += len(data)
+        except ConnectionResetError:
+            end = "RST"  # logged like EOF, so a test sees how the connection ended
+    log(os.path.join(args.dir, "record.log"), "record %d %s %d %s %s" % (seq, peer, total, h.hexdigest(), end))
 
 
 def handle(handler, conn, addr, args):
