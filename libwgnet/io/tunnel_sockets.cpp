@@ -157,13 +157,14 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
 }
 
 // nc -u -l: the first datagram's sender becomes the only remote, and from then on the caller
-// holds an ordinary connected datagram socket (a SOCK_DGRAM socketpair joined to the binding).
+// holds an ordinary connected datagram socket (a SOCK_SEQPACKET socketpair joined to the
+// binding: unlike SOCK_DGRAM, the loop end sees the caller close its end).
 Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint16_t port,
                                                 milliseconds timeout) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
   int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0)
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
     return make_error(ErrorCode::kIo, std::string("socketpair: ") + std::strerror(errno));
   Fd app(pair[0]);
   auto loop_side = std::make_shared<Fd>(pair[1]);
