@@ -131,10 +131,13 @@ void EventLoop::run() {
     if (n > 0) dispatch(events, n);
     run_posted();
     fire_timers();
+    for (auto& fn : before_sleep_) fn();
   }
   running_.store(false, std::memory_order_release);
   stop_.store(false, std::memory_order_release);
 }
+
+void EventLoop::add_before_sleep(std::function<void()> fn) { before_sleep_.push_back(std::move(fn)); }
 
 void EventLoop::dispatch(const epoll_event* events, int n) {
   for (int i = 0; i < n; ++i) {

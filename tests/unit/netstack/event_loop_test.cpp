@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
+#include <vector>
 #include <thread>
 
 namespace wgnet::io {
@@ -45,6 +47,29 @@ TEST(EventLoop, DispatchesReadableFdsAndStops) {
   l.run();
   EXPECT_EQ(calls, 3);
   EXPECT_FALSE(l.is_running());
+}
+
+TEST(EventLoop, BeforeSleepRunsOnceAfterEachBatchOfEvents) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop.ok());
+  EventLoop& l = **loop;
+  Pair p, q;
+  std::vector<std::string> order;
+  for (Pair* pair : {&p, &q}) {
+    l.add(pair->b.get(), EPOLLIN, [&order, pair](uint32_t) {
+      char c;
+      while (::read(pair->b.get(), &c, 1) == 1) order.push_back("event");
+    });
+  }
+  l.add_before_sleep([&] {
+    order.push_back("flush");
+    if (order.size() >= 3) l.stop();
+  });
+  // Both fds are ready before the loop starts: one wake-up, two handlers, then one flush.
+  ASSERT_EQ(::write(p.a.get(), "x", 1), 1);
+  ASSERT_EQ(::write(q.a.get(), "y", 1), 1);
+  l.run();
+  EXPECT_EQ(order, (std::vector<std::string>{"event", "event", "flush"}));
 }
 
 TEST(EventLoop, HandlerMayRemoveOtherFdsInTheSameBatch) {
