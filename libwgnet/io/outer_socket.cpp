@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <algorithm>
 
 #include "io/sockaddr.hpp"
 
@@ -66,6 +68,68 @@ Result<OuterSocket> OuterSocket::open(std::optional<uint16_t> listen_port, size_
 }
 
 void OuterSocket::send(const Endpoint& to, std::span<const uint8_t> datagram) {
+  if (!gso_supported_ || datagram.empty()) {
+    send_now(to, datagram);
+    return;
+  }
+  if (gso_count_ > 0 &&
+      (gso_closed_ || to != gso_to_ || datagram.size() > gso_size_ ||
+       gso_count_ == kGsoMaxSegments || gso_buffer_.size() + datagram.size() > kGsoMaxBytes)) {
+    flush();
+  }
+  if (gso_count_ == 0) {
+    gso_to_ = to;
+    gso_size_ = datagram.size();
+    gso_closed_ = false;
+  }
+  gso_buffer_.insert(gso_buffer_.end(), datagram.begin(), datagram.end());
+  ++gso_count_;
+  if (datagram.size() < gso_size_) gso_closed_ = true;  // only the last segment may be short
+}
+
+void OuterSocket::flush() {
+  if (gso_count_ == 0) return;
+  std::span<const uint8_t> all(gso_buffer_);
+  if (gso_count_ == 1) {
+    send_now(gso_to_, all);
+  } else {
+    int fd = gso_to_.ip.is_v4() ? v4_.get() : v6_.get();
+    sockaddr_storage ss{};
+    socklen_t len = to_sockaddr(gso_to_, ss);
+    iovec iov{const_cast<uint8_t*>(all.data()), all.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint16_t))] = {};
+    msghdr msg{};
+    msg.msg_name = &ss;
+    msg.msg_namelen = len;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t segment = static_cast<uint16_t>(gso_size_);
+    std::memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+    ssize_t n = fd < 0 ? -1 : ::sendmsg(fd, &msg, 0);
+    if (n >= 0) {
+      tx_bytes_ += static_cast<uint64_t>(n);
+    } else if (fd >= 0 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT ||
+                           errno == EOPNOTSUPP)) {
+      // No UDP GSO here (old kernel, or a device without checksum offload): send one by one
+      // from now on.
+      gso_supported_ = false;
+      for (size_t off = 0; off < all.size(); off += gso_size_)
+        send_now(gso_to_, all.subspan(off, std::min(gso_size_, all.size() - off)));
+    } else {
+      ++send_errors_;
+    }
+  }
+  gso_buffer_.clear();
+  gso_count_ = 0;
+}
+
+void OuterSocket::send_now(const Endpoint& to, std::span<const uint8_t> datagram) {
   int fd = to.ip.is_v4() ? v4_.get() : v6_.get();
   if (fd < 0) {
     ++send_errors_;

@@ -28,9 +28,13 @@ class OuterSocket {
   int fd_v6() const { return v6_.get(); }
   uint16_t port() const { return port_; }
 
-  // Sends one datagram. Errors are transient from the protocol's point of view (the peer may
-  // be unreachable right now); they are counted, not reported.
+  // Queues one datagram. Consecutive datagrams of one size to one endpoint (a TCP stream's
+  // full-size segments) go out together in one sendmsg with UDP generic segmentation offload;
+  // anything else flushes first. Call flush() before the event loop sleeps. Errors are
+  // transient from the protocol's point of view (the peer may be unreachable right now); they
+  // are counted, not reported.
   void send(const Endpoint& to, std::span<const uint8_t> datagram);
+  void flush();
 
   // Reads up to one batch from `fd` and calls on_datagram for each; returns how many were read.
   using Receiver = std::function<void(std::span<uint8_t>, const Endpoint&)>;
@@ -42,6 +46,10 @@ class OuterSocket {
 
  private:
   static constexpr size_t kBatch = 32;
+  static constexpr size_t kGsoMaxSegments = 64;     // the kernel's UDP_MAX_SEGMENTS
+  static constexpr size_t kGsoMaxBytes = 65000;     // one UDP payload (< 64 KiB) at the most
+
+  void send_now(const Endpoint& to, std::span<const uint8_t> datagram);
 
   Fd v4_;
   Fd v6_;
@@ -51,6 +59,15 @@ class OuterSocket {
   uint64_t tx_bytes_ = 0;
   uint64_t rx_bytes_ = 0;
   uint64_t send_errors_ = 0;
+
+  // The batch being built: `gso_count_` datagrams of `gso_size_` bytes (the last may be
+  // shorter, and then closes the batch) for `gso_to_`.
+  std::vector<uint8_t> gso_buffer_;
+  size_t gso_count_ = 0;
+  size_t gso_size_ = 0;
+  bool gso_closed_ = false;
+  Endpoint gso_to_;
+  bool gso_supported_ = true;
 };
 
 }  // namespace wgnet::io

@@ -111,6 +111,12 @@ Result<void> TunnelImpl::start() {
     });
     if (!host) return host.error();
     netstack_ = std::move(*host);
+    // Runs after the stack's own before-sleep work (registered when it was created), so that
+    // window updates it sends then leave in the same flush.
+    loop_->add_before_sleep([this] {
+      socket_->flush();
+      tx_bytes_.store(socket_->tx_bytes(), std::memory_order_relaxed);
+    });
     for (int fd : {socket_->fd_v4(), socket_->fd_v6()}) {
       if (fd >= 0) loop_->add(fd, EPOLLIN, [this, fd](uint32_t) { on_outer_readable(fd); });
     }
@@ -169,7 +175,6 @@ void TunnelImpl::on_outer_readable(int fd) {
 
 void TunnelImpl::send_datagram(const Endpoint& to, std::span<const uint8_t> datagram) {
   socket_->send(to, datagram);
-  tx_bytes_.store(socket_->tx_bytes(), std::memory_order_relaxed);
 }
 
 void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) { netstack_->input(ip_packet); }
