@@ -62,8 +62,21 @@ Result<OuterSocket> OuterSocket::open(std::optional<uint16_t> listen_port, size_
     // IPv6 on the same port; a host without IPv6 (or with the port taken) keeps IPv4 only.
     if (auto v6 = bind_udp(AF_INET6, s.port_, std::nullopt)) s.v6_ = std::move(*v6);
   }
-  s.slot_size_ = max_datagram;
-  s.buffers_.resize(kBatch * max_datagram);
+  // Receive-side offload: the kernel may hand us a peer's burst of same-size datagrams as one
+  // buffer (loopback keeps a GSO send whole), which we split again by the segment size it
+  // reports. Without UDP_GRO, each datagram is its own recvmmsg slot.
+  int one = 1;
+  s.gro_ = true;
+  for (int fd : {s.v4_.get(), s.v6_.get()})
+    if (fd >= 0 && setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one) != 0) s.gro_ = false;
+  if (!s.gro_) {
+    int zero = 0;
+    for (int fd : {s.v4_.get(), s.v6_.get()})
+      if (fd >= 0) setsockopt(fd, SOL_UDP, UDP_GRO, &zero, sizeof zero);
+  }
+  s.slot_size_ = s.gro_ ? std::max(kGroSlot, max_datagram) : max_datagram;
+  s.slots_ = s.gro_ ? kGroBatch : kBatch;
+  s.buffers_.resize(s.slots_ * s.slot_size_);
   return s;
 }
 
@@ -150,24 +163,43 @@ size_t OuterSocket::receive_batch(int fd, const Receiver& on_datagram) {
   mmsghdr msgs[kBatch];
   iovec iovs[kBatch];
   sockaddr_storage addrs[kBatch];
+  alignas(cmsghdr) char controls[kBatch][CMSG_SPACE(sizeof(int))];
   std::memset(msgs, 0, sizeof msgs);
-  for (size_t i = 0; i < kBatch; ++i) {
+  for (size_t i = 0; i < slots_; ++i) {
     iovs[i] = {buffers_.data() + i * slot_size_, slot_size_};
     msgs[i].msg_hdr.msg_iov = &iovs[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
     msgs[i].msg_hdr.msg_name = &addrs[i];
     msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+    if (gro_) {
+      msgs[i].msg_hdr.msg_control = controls[i];
+      msgs[i].msg_hdr.msg_controllen = sizeof controls[i];
+    }
   }
-  int n = ::recvmmsg(fd, msgs, kBatch, MSG_DONTWAIT, nullptr);
+  int n = ::recvmmsg(fd, msgs, static_cast<unsigned>(slots_), MSG_DONTWAIT, nullptr);
   if (n <= 0) return 0;
+  size_t datagrams = 0;
   for (int i = 0; i < n; ++i) {
-    if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any valid datagram
+    const msghdr& hdr = msgs[i].msg_hdr;
+    if (hdr.msg_flags & MSG_TRUNC) continue;  // larger than any valid datagram
     size_t len = msgs[i].msg_len;
+    size_t segment = len;
+    for (cmsghdr* cm = CMSG_FIRSTHDR(&hdr); gro_ && cm; cm = CMSG_NXTHDR(const_cast<msghdr*>(&hdr), cm)) {
+      if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO) {
+        int size = 0;
+        std::memcpy(&size, CMSG_DATA(cm), sizeof size);
+        if (size > 0) segment = static_cast<size_t>(size);
+      }
+    }
     rx_bytes_ += len;
-    on_datagram({buffers_.data() + static_cast<size_t>(i) * slot_size_, len},
-                from_sockaddr(addrs[i]));
+    Endpoint from = from_sockaddr(addrs[i]);
+    uint8_t* base = buffers_.data() + static_cast<size_t>(i) * slot_size_;
+    for (size_t off = 0; off < len; off += segment) {
+      on_datagram({base + off, std::min(segment, len - off)}, from);
+      ++datagrams;
+    }
   }
-  return static_cast<size_t>(n);
+  return datagrams;
 }
 
 }  // namespace wgnet::io

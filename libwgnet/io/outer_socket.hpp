@@ -45,7 +45,9 @@ class OuterSocket {
   uint64_t send_errors() const { return send_errors_; }
 
  private:
-  static constexpr size_t kBatch = 32;
+  static constexpr size_t kBatch = 32;         // datagrams per recvmmsg without GRO
+  static constexpr size_t kGroBatch = 8;       // coalesced buffers per recvmmsg with GRO
+  static constexpr size_t kGroSlot = 65536;    // one coalesced buffer: up to 64 KiB
   static constexpr size_t kGsoMaxSegments = 64;     // the kernel's UDP_MAX_SEGMENTS
   static constexpr size_t kGsoMaxBytes = 65000;     // one UDP payload (< 64 KiB) at the most
 
@@ -55,6 +57,8 @@ class OuterSocket {
   Fd v6_;
   uint16_t port_ = 0;
   size_t slot_size_ = 0;
+  size_t slots_ = kBatch;
+  bool gro_ = false;  // UDP_GRO on: one buffer may hold several datagrams of gso_size bytes
   std::vector<uint8_t> buffers_;  // kBatch slots of slot_size_
   uint64_t tx_bytes_ = 0;
   uint64_t rx_bytes_ = 0;
