@@ -11,7 +11,7 @@ complete -c wg-nc -s n -d 'No name resolution: host must be an IP address'
 complete -c wg-nc -s p -x -d 'With -l: the port to listen on'
 complete -c wg-nc -s q -x -d 'Quit this many seconds after stdin EOF'
 complete -c wg-nc -s u -d 'UDP instead of TCP'
-complete -c wg-nc -s v -d 'Verbose (-vv: tunnel messages, -vvv: debug)'
+complete -c wg-nc -s v -d 'Verbose (-vv: tunnel debug messages)'
 complete -c wg-nc -s w -x -d 'Connect and idle timeout, seconds'
 complete -c wg-nc -s z -d 'Scan: report whether TCP ports accept a connection'
 complete -c wg-nc -n 'not string match -q -- "-*" (commandline -ct)' -f -a '(__fish_print_hostnames)' -d Host

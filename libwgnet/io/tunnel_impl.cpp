@@ -130,7 +130,7 @@ Result<void> TunnelImpl::start() {
         [this] { device_->on_deadline(boottime_now(), *this); });
     for (size_t i = 0; i < config_.peers.size(); ++i) {
       const auto& peer = config_.peers[i];
-      log(LogLevel::kInfo, "peer " + key_to_base64(peer.public_key) + " endpoint " +
+      log(LogLevel::kDebug, "peer " + key_to_base64(peer.public_key) + " endpoint " +
                                (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
     }
     log(LogLevel::kDebug, "listening on UDP port " + std::to_string(socket_->port()));
@@ -212,7 +212,7 @@ void TunnelImpl::on_event(const core::Event& event) {
       }
       if (first) {
         cv_.notify_all();
-        log(LogLevel::kInfo, "handshake with peer " + who + " at " + endpoint + " complete after " +
+        log(LogLevel::kDebug, "handshake with peer " + who + " at " + endpoint + " complete after " +
                                  std::to_string(elapsed.count()) + " ms");
       } else {
         log(LogLevel::kDebug, "handshake with peer " + who + " complete");
@@ -339,11 +339,13 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
       netstack_->dial_tcp(remote, timeout, std::move(done));
     });
     if (conn) {
-      log(LogLevel::kInfo, "connected to " + remote.to_string());
+      log(LogLevel::kDebug, "connected to " + remote.to_string());
       return conn;
     }
     last = conn.error();
-    log(LogLevel::kInfo, "connect to " + remote.to_string() + " failed: " + last.message);
+    // The last failure is the caller's to report; earlier ones explain why we moved on.
+    if (&ip != &addrs->back())
+      log(LogLevel::kInfo, "connect to " + remote.to_string() + " failed: " + last.message);
   }
   return explain_dial_failure(std::move(last));
 }

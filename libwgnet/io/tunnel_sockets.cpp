@@ -132,7 +132,7 @@ Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& a
         Endpoint{*ip, port}, [queue](Connection conn) { queue->push(std::move(conn)); }, &bound);
   });
   if (!id) return id.error();
-  log(LogLevel::kInfo, "listening on " + bound.to_string());
+  log(LogLevel::kDebug, "listening on " + bound.to_string());
   return std::unique_ptr<TcpListener>(
       std::make_unique<TunnelTcpListener>(*loop_, *netstack_, *id, bound, queue));
 }
@@ -194,7 +194,7 @@ Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint
         &bound);
   });
   if (!id) return id.error();
-  log(LogLevel::kInfo, "listening on " + bound.to_string() + " (UDP)");
+  log(LogLevel::kDebug, "listening on " + bound.to_string() + " (UDP)");
 
   std::unique_lock lock(first->mu);
   auto got = [&] { return first->remote.has_value(); };

@@ -42,10 +42,12 @@ LogSink Diagnostics::log_sink() const {
         self.warning(message);
         break;
       case LogLevel::kInfo:
-        if (self.verbosity() >= 2) self.note(message);
+        // The library's info lines are the addresses it tries and why each failed (-v); what
+        // the tool reports itself (handshake, connection, listening) the library logs at debug.
+        if (self.verbosity() >= 1) self.note(message);
         break;
       case LogLevel::kDebug:
-        if (self.verbosity() >= 3) self.note(message);
+        if (self.verbosity() >= 2) self.note(message);
         break;
     }
   };

@@ -19,8 +19,8 @@ class Diagnostics {
   // Receives one line without its trailing newline; may be called from the tunnel's loop thread.
   using Writer = std::function<void(std::string_view line)>;
 
-  // verbosity: 0 = errors and warnings only, 1 = -v (the tool's own report), 2 = -vv (the
-  // tunnel's progress messages too), 3 = -vvv (and its debug messages).
+  // verbosity: 0 = errors and warnings only, 1 = -v (the tool's own report and the addresses the
+  // tunnel tries), 2 = -vv (and the tunnel's debug messages).
   explicit Diagnostics(std::string tool, int verbosity = 0, Writer writer = stderr_writer());
 
   const std::string& tool() const { return tool_; }
@@ -33,8 +33,9 @@ class Diagnostics {
   void info(std::string_view message) const;     // "tool: message", with -v only
   void plain(std::string_view line) const;       // the line as given, always
 
-  // For TunnelOptions::log: errors and warnings always, info with -vv, debug with -vvv. (At -v
-  // the tool reports the handshake and connections itself, in fixed nc-like lines.)
+  // For TunnelOptions::log: errors and warnings always, info (the addresses a dial tries) with
+  // -v, debug with -vv. The tool reports the handshake and connections itself, in fixed nc-like
+  // lines; the library logs its own versions of those at debug, so nothing is printed twice.
   LogSink log_sink() const;
   // For load_config: each finding as a warning line.
   WarningSink warning_sink() const;

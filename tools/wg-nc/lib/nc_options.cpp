@@ -135,7 +135,7 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
   app.add_flag("-n", o.numeric, "No name resolution: host must be an IP address");
   app.add_flag("-4", v4, "IPv4 only");
   app.add_flag("-6", v6, "IPv6 only");
-  app.add_flag("-v", o.verbosity, "Verbose: handshake, connection and traffic on stderr; -vv adds the tunnel's messages");
+  app.add_flag("-v", o.verbosity, "Verbose: handshake, addresses tried, connection and traffic on stderr; -vv adds debug messages");
   app.add_option("-w", timeout_text, "Connect and idle timeout")->type_name("SECS");
   app.add_option("-q", quit_text, "Quit SECS after stdin EOF (0: at once)")->type_name("SECS");
   app.add_option("-p", listen_port, "With -l: the port to listen on")
