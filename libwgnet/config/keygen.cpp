@@ -4,6 +4,8 @@
 
 namespace wgnet {
 
+void wipe_key(Key32& key) { crypto::secure_zero(key); }
+
 Key32 generate_private_key() {
   Key32 key;
   crypto::generate_private_key(key);

@@ -16,6 +16,9 @@ namespace wgnet {
 
 using Key32 = std::array<uint8_t, 32>;
 
+// Overwrites a key in a way the compiler cannot elide.
+void wipe_key(Key32& key);
+
 // An endpoint as written: an IP literal or a host name, resolved later (by the system, at start).
 struct EndpointSpec {
   std::string host;  // "198.18.0.1", "fd00::1" (no brackets) or "vpn.example"
@@ -26,6 +29,11 @@ struct EndpointSpec {
 struct PeerConfig {
   Key32 public_key{};
   std::optional<Key32> preshared_key;  // an all-zero PresharedKey means none
+  // Secrets are wiped when a config goes away (TESTPLAN G5). (A user-declared destructor makes
+  // moves copy; configs are small and copied rarely.)
+  ~PeerConfig() {
+    if (preshared_key) wipe_key(*preshared_key);
+  }
   std::optional<EndpointSpec> endpoint;
   std::vector<IpPrefix> allowed_ips;
   uint16_t persistent_keepalive = 0;  // seconds, 0 = off
@@ -34,6 +42,7 @@ struct PeerConfig {
 
 struct InterfaceConfig {
   Key32 private_key{};
+  ~InterfaceConfig() { wipe_key(private_key); }
   std::vector<IpPrefix> addresses;  // Address= (v4 and v6, several)
   std::vector<IpAddress> dns_servers;
   std::vector<std::string> dns_search;  // non-IP entries of DNS=
