@@ -130,3 +130,24 @@ client_udp() { printf 'dgram\n' | client -u -w 2 10.99.0.1 5001; }
   assert_equal "$(cat "$out")" "over fd99::"
 }
 client_v6() { printf 'over fd99::\n' | client -N fd99::1 5002; }
+
+# TESTPLAN G4: at the highest verbosity, neither side's private key appears in any output, in
+# base64 or in hex.
+@test "self-to-self: no key material in the most verbose output" {
+  local out="$BATS_TEST_TMPDIR/g4.out"
+  start_listener /dev/null "$out" -vv -l 10.99.0.1 5003
+  printf 'secret-free\n' | client -vv -N 10.99.0.1 5003 >"$BATS_TEST_TMPDIR/client.out" \
+    2>"$BATS_TEST_TMPDIR/client.err" || fail "client failed: $(cat "$BATS_TEST_TMPDIR/client.err")"
+  wait_bg "$BG_PID" 15 || fail "listener did not exit"
+  BG_PID=""
+  # The logs must have said something, or the check below would prove nothing.
+  grep -q handshake "$BATS_TEST_TMPDIR/client.err" || fail "no verbose output to check"
+  local key b64 hex
+  for key in "$SELF_DIR/a.key" "$SELF_DIR/b.key"; do
+    b64=$(cat "$key")
+    hex=$(base64 -d <"$key" | od -An -tx1 | tr -d ' \n')
+    for f in "$out" "$out.err" "$BATS_TEST_TMPDIR/client.out" "$BATS_TEST_TMPDIR/client.err"; do
+      if grep -qiF -e "$b64" -e "$hex" "$f"; then fail "key material in $f"; fi
+    done
+  done
+}
