@@ -3,6 +3,7 @@
 // and serves echo (TCP/UDP 7), a web page (TCP 80) and DNS (UDP 53, zone demo.wgnet) inside
 // its tunnel until it is signalled or its --timeout runs out.
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,7 +13,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "demo_configs.hpp"
@@ -40,14 +40,34 @@ int pick_loopback_port() {
   return port;
 }
 
+// Writes a config holding a private key as wg-quick would want it (TESTPLAN G6): created 0600,
+// written to a temporary file, flushed to disk, then renamed over the target, so a reader never
+// sees a half-written or briefly world-readable file.
 bool write_private_file(const std::string& path, const std::string& text) {
-  ::unlink(path.c_str());
-  mode_t old = ::umask(077);
-  std::ofstream out(path);
-  out << text;
-  out.close();
-  ::umask(old);
-  return static_cast<bool>(out);
+  std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return false;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace

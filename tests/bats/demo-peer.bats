@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# The built-in demo peer (tools/wgnet-demo-peer) that the README's first command uses: no root,
+# loopback only. Its configs are written as secrets should be (TESTPLAN G6), and wg-nc reaches
+# every service it offers inside its tunnel, names included.
+
+load ../lab/wgnc
+
+DEMO="$wgnc__build/tools/wgnet-demo-peer/wgnet-demo-peer"
+
+setup_file() {
+  wgnc_require_binary
+  [ -x "$DEMO" ] || { echo "wgnet-demo-peer not built: $DEMO" >&2; return 1; }
+  export DEMO_DIR="$BATS_FILE_TMPDIR/demo"
+  mkdir -p "$DEMO_DIR"
+  "$DEMO" --dir "$DEMO_DIR" --timeout 300 >"$DEMO_DIR/out" 2>"$DEMO_DIR/err" 3>&- &
+  export DEMO_PID=$!
+  wait_for 10 grep -q '^ready ' "$DEMO_DIR/out" || {
+    echo "demo peer did not start: $(cat "$DEMO_DIR/err")" >&2
+    return 1
+  }
+}
+
+teardown_file() {
+  if [ -n "${DEMO_PID:-}" ]; then kill "$DEMO_PID" 2>/dev/null || true; wait "$DEMO_PID" 2>/dev/null || true; fi
+}
+
+demo_nc() { timeout -k 5 30 "$WGNC" -c "$DEMO_DIR/client.conf" "$@"; }
+echo_by_name() { printf 'by name\n' | demo_nc -N echo 7; }
+udp_echo() { printf 'udp\n' | demo_nc -u -w 2 10.200.0.1 7; }
+web_v6() { printf 'GET / HTTP/1.0\r\n\r\n' | demo_nc -N fd00:200::1 80; }
+
+@test "demo peer: configs are 0600, written whole (no temporary file left)" {
+  assert_equal "$(stat -c %a "$DEMO_DIR/client.conf")" 600
+  assert_equal "$(stat -c %a "$DEMO_DIR/peer.conf")" 600
+  [ ! -e "$DEMO_DIR/client.conf.tmp" ] && [ ! -e "$DEMO_DIR/peer.conf.tmp" ]
+  grep -q '^Endpoint = 127.0.0.1:' "$DEMO_DIR/client.conf"
+}
+
+@test "demo peer: TCP echo by a name only its tunnel DNS knows" {
+  run --separate-stderr echo_by_name
+  assert_success
+  assert_output "by name"
+}
+
+@test "demo peer: UDP echo and the web page over IPv6" {
+  run --separate-stderr udp_echo
+  assert_success
+  assert_output "udp"
+  run --separate-stderr web_v6
+  assert_success
+  assert_line --partial "HTTP/1.1 200 OK"
+  assert_line --partial "Hello from inside the tunnel"
+}
