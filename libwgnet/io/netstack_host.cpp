@@ -130,6 +130,15 @@ Result<void> NetstackHost::Impl::start(const NetstackConfig& config) {
   for (const auto& prefix : config.addresses) addresses.push_back(prefix.addr);
 
   timer_id = loop.add_timer_source([this] { return next_deadline(); }, [this] { on_timers(); });
+  // Received TCP data goes to the apps' sockets once per loop iteration (TcpFlushList). This
+  // hook is registered here, when the stack is created and so before the tunnel registers its
+  // own hook that flushes the batched outer UDP datagrams: it runs first, and the window updates
+  // its writes cause (tcp_recved) leave in the same iteration's UDP flush. The EventLoop cannot
+  // remove a hook, so it checks that this host still exists.
+  std::weak_ptr<Impl*> weak = alive;
+  loop.add_before_sleep([weak] {
+    if (auto self = weak.lock()) (*self)->tcp_flush.flush();
+  });
   return {};
 }
 
@@ -268,6 +277,7 @@ NetstackStats NetstackHost::stats() const {
   s.heap_bytes = lwip_stats.mem.used;
   s.tcp_bridges = static_cast<uint32_t>(h.tcp_bridges.size());
   s.udp_bridges = static_cast<uint32_t>(h.udp_bridges.size());
+  s.tcp_flush_pending = static_cast<uint32_t>(h.tcp_flush.size());
   for (const auto& [ptr, bridge] : h.tcp_bridges) {
     s.tcp_rx_queued += bridge->rx_queued();
     s.tcp_tx_pending += bridge->tx_pending();

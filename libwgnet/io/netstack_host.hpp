@@ -45,6 +45,7 @@ struct NetstackStats {
   uint32_t udp_bridges = 0;       // live dial_udp flows
   uint64_t tcp_rx_queued = 0;     // bytes received but not yet taken by the apps' sockets
   uint64_t tcp_tx_pending = 0;    // bytes read from apps that lwIP could not queue yet
+  uint32_t tcp_flush_pending = 0;  // bridges whose received bytes wait for the end of the iteration
   uint64_t udp_dropped = 0;       // datagrams dropped because an app's socket was full
   uint64_t tcp_dropped = 0;       // lwIP's TCP drop counter (bad segments, no pcb, ...)
 };

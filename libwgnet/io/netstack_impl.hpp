@@ -96,6 +96,7 @@ struct NetstackHost::Impl {
   std::multimap<EventLoop::Clock::time_point, uint64_t> dial_deadlines;
   std::unordered_map<uint32_t, std::unique_ptr<TcpListenerState>> listeners;
   std::unordered_map<uint32_t, std::unique_ptr<UdpBinding>> udp_bindings;
+  TcpFlushList tcp_flush;  // declared before the bridges: it must outlive them
   std::unordered_map<TcpBridge*, std::unique_ptr<TcpBridge>> tcp_bridges;
   std::unordered_map<UdpBridge*, std::unique_ptr<UdpBridge>> udp_bridges;
 

@@ -151,7 +151,7 @@ Result<Connection> NetstackHost::Impl::adopt_tcp(tcp_pcb* pcb) {
   auto ends = make_socket_pair(SOCK_STREAM);
   if (!ends) return ends.error();
   Connection conn{std::move(ends->app), local_endpoint(pcb), remote_endpoint(pcb)};
-  auto bridge = std::make_unique<TcpBridge>(loop, pcb, std::move(ends->loop),
+  auto bridge = std::make_unique<TcpBridge>(loop, tcp_flush, pcb, std::move(ends->loop),
                                             [this](TcpBridge* b) { bridge_finished(b); });
   TcpBridge* key = bridge.get();
   tcp_bridges.emplace(key, std::move(bridge));

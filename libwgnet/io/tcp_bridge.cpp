@@ -17,7 +17,9 @@ namespace {
 constexpr size_t kReadChunk = 32 * 1024;       // <= 0xFFFF: tcp_write takes a u16 length
 constexpr size_t kReadBudget = 256 * 1024;     // per wake-up, so one busy fd cannot starve others
 constexpr size_t kSendLowWater = 64 * 1024;    // poll the fd again once lwIP has this much room
-constexpr int kMaxIov = 64;
+// One sendmsg can take a whole flush (kRxFlushThreshold / ~1.4 KB segments); the kernel
+// allows 1024 (IOV_MAX).
+constexpr int kMaxIov = 256;
 constexpr u8_t kPollTicks = 2;                  // tcp_poll period in slow timer ticks (200 ms)
 
 // Free space in lwIP's send buffer. Not tcp_sndbuf(): that macro clamps to 0xFFFF for the
@@ -34,8 +36,40 @@ void detach(tcp_pcb* pcb) {
 
 }  // namespace
 
-TcpBridge::TcpBridge(EventLoop& loop, tcp_pcb* pcb, Fd loop_end, Finished finished)
-    : loop_(loop), pcb_(pcb), fd_(std::move(loop_end)), finished_(std::move(finished)) {
+// ---- the flush list ----
+
+void TcpFlushList::add(TcpBridge* bridge) {
+  if (bridge->flush_pending_) return;
+  bridge->flush_pending_ = true;
+  bridges_.push_back(bridge);
+}
+
+void TcpFlushList::remove(TcpBridge* bridge) {
+  if (!bridge->flush_pending_) return;
+  bridge->flush_pending_ = false;
+  std::erase(bridges_, bridge);
+}
+
+void TcpFlushList::flush() {
+  // One at a time from the back, taking each off before it runs: whatever a flush causes (a
+  // bridge added, removed or destroyed) leaves the list consistent.
+  while (!bridges_.empty()) {
+    TcpBridge* bridge = bridges_.back();
+    bridges_.pop_back();
+    bridge->flush_pending_ = false;
+    bridge->flush_rx();
+  }
+}
+
+// ---- the bridge ----
+
+TcpBridge::TcpBridge(EventLoop& loop, TcpFlushList& flush_list, tcp_pcb* pcb, Fd loop_end,
+                     Finished finished)
+    : loop_(loop),
+      flush_list_(flush_list),
+      pcb_(pcb),
+      fd_(std::move(loop_end)),
+      finished_(std::move(finished)) {
   tcp_arg(pcb_, this);
   tcp_recv(pcb_, &TcpBridge::on_recv);
   tcp_sent(pcb_, &TcpBridge::on_sent);
@@ -57,6 +91,7 @@ void set_initial_rto(tcp_pcb* pcb) {
 }
 
 TcpBridge::~TcpBridge() {
+  flush_list_.remove(this);  // e.g. reset after data in one iteration: finished before the flush
   if (pcb_ != nullptr) {
     detach(pcb_);
     tcp_abort(pcb_);
@@ -85,11 +120,25 @@ err_t TcpBridge::on_recv(void* arg, tcp_pcb* pcb, pbuf* p, err_t err) {
   } else {
     self->enqueue(p);
   }
+  // Written before the loop sleeps, together with whatever else arrives in this iteration
+  // (a FIN waits too: it must follow the data into the fd anyway).
+  if (self->rx_bytes_ < kRxFlushThreshold) {
+    self->flush_list_.add(self);
+    return ERR_OK;
+  }
+  self->flush_list_.remove(self);
   self->pump_to_fd();
   self->maybe_release_pcb();
   self->update_interest();
   self->maybe_finish();
   return self->callback_result();
+}
+
+void TcpBridge::flush_rx() {
+  pump_to_fd();
+  maybe_release_pcb();
+  update_interest();
+  maybe_finish();
 }
 
 err_t TcpBridge::on_sent(void* arg, tcp_pcb* /*pcb*/, u16_t /*len*/) {
@@ -308,7 +357,8 @@ void TcpBridge::on_reset() {
 void TcpBridge::update_interest() {
   uint32_t want = 0;
   if (!finished_called_) {
-    if (!rx_.empty() && !fd_write_shut_) want |= EPOLLOUT;
+    // (A pending flush writes anyway: polling for EPOLLOUT meanwhile would only cost syscalls.)
+    if (!rx_.empty() && !fd_write_shut_ && !flush_pending_) want |= EPOLLOUT;
     if (pcb_ != nullptr && !fd_eof_ && !fin_queued_ && tx_pending_.empty() &&
         send_room(pcb_) >= std::min<size_t>(kSendLowWater, TCP_SND_BUF)) {
       want |= EPOLLIN;

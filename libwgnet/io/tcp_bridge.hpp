@@ -5,6 +5,8 @@
 //                            sent callback resumes it), so a slow peer stalls the app's writes.
 //   pcb -> queue -> fd       tcp_recved() only for bytes the fd accepted, so an app that stops
 //                            reading closes the TCP window (H7) instead of growing our memory.
+//                            Written once per loop iteration (TcpFlushList), one sendmsg for
+//                            every segment that arrived, not one per 1.4 KB segment.
 //   EOF on fd                -> FIN after the data already queued in lwIP (tcp_shutdown TX).
 //   remote FIN               -> shutdown(fd, SHUT_WR) once every received byte is in the fd.
 //   remote RST               -> received bytes flushed as far as the fd takes them, fd closed.
@@ -23,6 +25,24 @@
 
 namespace wgnet::io {
 
+class TcpBridge;
+
+// Bridges holding received data for the end of the loop iteration. The owner (NetstackHost)
+// calls flush() from an EventLoop before-sleep hook; it must outlive every bridge given it. A
+// bridge leaves the list when flushed or destroyed, so the list never holds a dangling pointer.
+class TcpFlushList {
+ public:
+  // Pumps every listed bridge's queue into its fd once; the list is empty afterwards.
+  void flush();
+  size_t size() const { return bridges_.size(); }
+
+ private:
+  friend class TcpBridge;
+  void add(TcpBridge* bridge);
+  void remove(TcpBridge* bridge);
+  std::vector<TcpBridge*> bridges_;  // few at a time: a vector beats a set here
+};
+
 // Lowers a new pcb's retransmission timeout to RFC 6298's 1 s: lwIP starts at 3 s and needs a
 // few RTT samples to come down, so until then every lost segment (or SYN) would stall 3 s.
 void set_initial_rto(tcp_pcb* pcb);
@@ -34,13 +54,19 @@ class TcpBridge {
   using Finished = std::function<void(TcpBridge*)>;
 
   // Takes over `pcb` (its arg and callbacks) and `loop_end`, and starts moving data.
-  TcpBridge(EventLoop& loop, tcp_pcb* pcb, Fd loop_end, Finished finished);
+  TcpBridge(EventLoop& loop, TcpFlushList& flush_list, tcp_pcb* pcb, Fd loop_end,
+            Finished finished);
   ~TcpBridge();  // aborts the pcb (RST) if still attached; frees queued data
   TcpBridge(const TcpBridge&) = delete;
   TcpBridge& operator=(const TcpBridge&) = delete;
 
   size_t rx_queued() const { return rx_bytes_; }       // received, not yet written to the fd
   size_t tx_pending() const { return tx_pending_.size(); }  // read from the fd, refused by lwIP
+  bool flush_pending() const { return flush_pending_; }    // on the flush list
+
+  // Received bytes that make a bridge write at once instead of at the end of the iteration, so
+  // one iteration's burst (a GRO batch: hundreds of segments) cannot grow our memory unbounded.
+  static constexpr size_t kRxFlushThreshold = 256 * 1024;
 
  private:
   static err_t on_recv(void* arg, tcp_pcb* pcb, pbuf* p, err_t err);
@@ -48,6 +74,8 @@ class TcpBridge {
   static err_t on_poll(void* arg, tcp_pcb* pcb);
   static void on_err(void* arg, err_t err);
   void on_fd(uint32_t events);
+  friend class TcpFlushList;
+  void flush_rx();  // the end-of-iteration write (TcpFlushList::flush)
 
   void enqueue(pbuf* p);
   void pump_to_fd();
@@ -62,6 +90,7 @@ class TcpBridge {
   err_t callback_result() const;
 
   EventLoop& loop_;
+  TcpFlushList& flush_list_;
   tcp_pcb* pcb_;
   Fd fd_;
   Finished finished_;
@@ -77,6 +106,7 @@ class TcpBridge {
   bool fin_queued_ = false;     // tx direction done: FIN queued in lwIP (or connection reset)
   bool aborted_ = false;        // we called tcp_abort (callbacks must return ERR_ABRT)
   bool finished_called_ = false;
+  bool flush_pending_ = false;  // in flush_list_: the queue is written before the loop sleeps
   uint32_t interest_ = 0;       // what the fd is registered for (0 = not registered)
 };
 

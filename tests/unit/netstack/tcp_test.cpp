@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "lwip/opt.h"
 #include "lwip/priv/tcp_priv.h"
@@ -386,6 +387,55 @@ TEST(NetstackTcp, UnansweredConnectTimesOut) {
         a.signal();
       },
       [](Side& b) { b.wait_signal(); });
+}
+
+// Received data waits on a flush list for the end of the loop iteration. A connection reset in
+// the same iteration as its data arrived is finished and destroyed (a posted task) before that
+// flush: the list must have forgotten the bridge (ASan sees any use after free), and the data
+// must still reach the app.
+TEST(NetstackTcp, BridgeDestroyedWhileWaitingForFlush) {
+  run_pair(
+      [](Side& a) {
+        a.wait_signal();
+        auto conn = a.dial(ep("10.0.0.2", 3000));
+        ASSERT_TRUE(conn.ok()) << conn.error().message;
+        char x = 0;
+        ASSERT_EQ(::recv(conn->fd.get(), &x, 1, MSG_PEEK), 1);  // left unread: close() resets
+        EXPECT_EQ(a.wait_signal(), 2);                          // B's loop is blocked now
+        std::vector<uint8_t> data(4096, 0x5a);
+        ASSERT_TRUE(write_all(conn->fd.get(), data.data(), data.size()));
+        std::this_thread::sleep_for(50ms);  // our loop sends the data...
+        conn->fd.reset();                   // ...then an RST (unread byte in our socket)
+        EXPECT_EQ(a.wait_signal(), 3);
+      },
+      [](Side& b) {
+        b.listen(ep("10.0.0.2", 3000));
+        b.signal();
+        Connection c = b.accept();
+        ASSERT_TRUE(write_all(c.fd.get(), "x", 1));
+        std::atomic<int> pending_at_reset{-1}, bridges_at_reset{-1};
+        b.loop().post([&] {
+          b.signal(2);
+          std::this_thread::sleep_for(400ms);  // A's data and RST queue up on our link meanwhile
+          // Runs in the next iteration: after its fd events (data and RST in one read batch),
+          // before the bridge's posted destruction and before the flush.
+          b.loop().post([&] {
+            auto st = b.host().stats();
+            pending_at_reset = static_cast<int>(st.tcp_flush_pending);
+            bridges_at_reset = static_cast<int>(st.tcp_bridges);
+          });
+        });
+        std::vector<uint8_t> got(4096);
+        ASSERT_TRUE(read_exact(c.fd.get(), got.data(), got.size()));
+        EXPECT_EQ(got, std::vector<uint8_t>(4096, 0x5a));
+        char more;
+        EXPECT_LE(::read(c.fd.get(), &more, 1), 0);  // EOF or ECONNRESET after the data
+        EXPECT_TRUE(b.wait_stats([](const auto& st) { return st.tcp_bridges == 0; }, 5s));
+        EXPECT_EQ(pending_at_reset.load(), 1) << "data and reset were not handled in one iteration";
+        EXPECT_EQ(bridges_at_reset.load(), 1);
+        EXPECT_EQ(b.stats().tcp_flush_pending, 0u);
+        b.signal(3);
+      });
 }
 
 // H7: one reader stalls; the window of that connection closes (the sender blocks, our queue
