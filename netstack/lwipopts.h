@@ -131,6 +131,9 @@
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_ICMP 1
 #define CHECKSUM_GEN_ICMP6 1
+/* lwIP's own routine adds 16 bits per step and showed as 8% of the sending side's CPU in a bulk
+ * transfer; ours adds 64 bits at a time (same result, netstack/chksum.cpp). */
+#define LWIP_CHKSUM wgnet_lwip_chksum
 
 /* ---- UDP ------------------------------------------------------------------------------------ */
 

@@ -18,6 +18,8 @@ uint32_t wgnet_lwip_rand(void);
 void wgnet_lwip_assert_failed(const char* message, int line, const char* file);
 /* H1: aborts unless called on the thread that owns the stack (see netstack_glue.hpp). */
 void wgnet_lwip_assert_core_locked(void);
+/* RFC 1071 Internet checksum, 8 bytes per step (LWIP_CHKSUM; netstack/chksum.cpp). */
+uint16_t wgnet_lwip_chksum(const void* data, int len);
 
 #ifdef __cplusplus
 }
