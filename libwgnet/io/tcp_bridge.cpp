@@ -21,6 +21,10 @@ constexpr size_t kSendLowWater = 64 * 1024;    // poll the fd again once lwIP ha
 // allows 1024 (IOV_MAX).
 constexpr int kMaxIov = 256;
 constexpr u8_t kPollTicks = 2;                  // tcp_poll period in slow timer ticks (200 ms)
+// lwIP ACKs every second segment. While the data is in order, we send at most one ACK per this
+// many held ones (2 segments each) within an iteration, and the rest at the flush: fewer ACKs to
+// encrypt here and to decrypt and process at the sender, as Linux's GRO does for one batch.
+constexpr unsigned kMaxHeldAcks = 8;
 
 // Free space in lwIP's send buffer. Not tcp_sndbuf(): that macro clamps to 0xFFFF for the
 // u16 API, which would hide a 1 MiB buffer.
@@ -123,11 +127,13 @@ err_t TcpBridge::on_recv(void* arg, tcp_pcb* pcb, pbuf* p, err_t err) {
   // Written before the loop sleeps, together with whatever else arrives in this iteration
   // (a FIN waits too: it must follow the data into the fd anyway).
   if (self->rx_bytes_ < kRxFlushThreshold) {
+    if (p != nullptr) self->hold_ack(pcb);
     self->flush_list_.add(self);
     return ERR_OK;
   }
   self->flush_list_.remove(self);
   self->pump_to_fd();
+  self->release_held_ack();
   self->maybe_release_pcb();
   self->update_interest();
   self->maybe_finish();
@@ -136,6 +142,7 @@ err_t TcpBridge::on_recv(void* arg, tcp_pcb* pcb, pbuf* p, err_t err) {
 
 void TcpBridge::flush_rx() {
   pump_to_fd();
+  release_held_ack();
   maybe_release_pcb();
   update_interest();
   maybe_finish();
@@ -249,6 +256,30 @@ void TcpBridge::pump_to_fd() {
   if (rx_.empty() && remote_fin_ && !fd_write_shut_) {
     ::shutdown(fd_.get(), SHUT_WR);  // the app reads EOF after the last byte
     fd_write_shut_ = true;
+  }
+}
+
+void TcpBridge::hold_ack(tcp_pcb* pcb) {
+  // Only lwIP's every-second-segment ACK for in-order data on an established connection: an ACK
+  // for a FIN (CLOSE_WAIT), a duplicate or out-of-order data (pcb->ooseq) goes out at once.
+  if (!(pcb->flags & TF_ACK_NOW) || pcb->state != ESTABLISHED || pcb->ooseq != nullptr) return;
+  if (++held_acks_ >= kMaxHeldAcks) {
+    held_acks_ = 0;
+    return;
+  }
+  tcp_clear_flags(pcb, TF_ACK_NOW);
+  tcp_set_flags(pcb, TF_ACK_DELAY);  // the fast timer's fallback, should the flush not send it
+}
+
+void TcpBridge::release_held_ack() {
+  held_acks_ = 0;
+  // Whatever is still unacknowledged at the end of the iteration is ACKed now, whether we held
+  // the ACK or lwIP delayed it (an odd last segment): a sender waiting on that ACK (its cwnd, or
+  // our window when the app is slow) would otherwise wait for the 50 ms fast timer. tcp_recved()
+  // in pump_to_fd may have sent a window update already, which clears the flags.
+  if (pcb_ != nullptr && (pcb_->flags & TF_ACK_DELAY)) {
+    tcp_ack_now(pcb_);
+    tcp_output(pcb_);
   }
 }
 

@@ -7,6 +7,8 @@
 //                            reading closes the TCP window (H7) instead of growing our memory.
 //                            Written once per loop iteration (TcpFlushList), one sendmsg for
 //                            every segment that arrived, not one per 1.4 KB segment.
+//                            ACKs for in-order data: at most one per 16 segments within an
+//                            iteration, and whatever is unacked at its end (hold_ack).
 //   EOF on fd                -> FIN after the data already queued in lwIP (tcp_shutdown TX).
 //   remote FIN               -> shutdown(fd, SHUT_WR) once every received byte is in the fd.
 //   remote RST               -> received bytes flushed as far as the fd takes them, fd closed.
@@ -76,6 +78,8 @@ class TcpBridge {
   void on_fd(uint32_t events);
   friend class TcpFlushList;
   void flush_rx();  // the end-of-iteration write (TcpFlushList::flush)
+  void hold_ack(tcp_pcb* pcb);  // defers lwIP's ACK for in-order data to the flush
+  void release_held_ack();
 
   void enqueue(pbuf* p);
   void pump_to_fd();
@@ -106,6 +110,7 @@ class TcpBridge {
   bool fin_queued_ = false;     // tx direction done: FIN queued in lwIP (or connection reset)
   bool aborted_ = false;        // we called tcp_abort (callbacks must return ERR_ABRT)
   bool finished_called_ = false;
+  unsigned held_acks_ = 0;      // ACKs for in-order data deferred to the flush (hold_ack)
   bool flush_pending_ = false;  // in flush_list_: the queue is written before the loop sleeps
   uint32_t interest_ = 0;       // what the fd is registered for (0 = not registered)
 };
