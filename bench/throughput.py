@@ -48,8 +48,25 @@ def run(cmd, **kw):
         holder["end"] = time.monotonic()
         p.returncode = holder["status"]
 
+    # Peak RSS from the kernel's high-water mark while the process lives: wait4's ru_maxrss
+    # would also count the forking Python's own pages from before exec.
+    holder["hwm_kib"] = 0
+
+    def sample():
+        path = f"/proc/{p.pid}/status"
+        while "status" not in holder:
+            try:
+                with open(path) as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            holder["hwm_kib"] = max(holder["hwm_kib"], int(line.split()[1]))
+            except (OSError, ValueError):
+                break
+            time.sleep(0.05)
+
     t = threading.Thread(target=reap, daemon=True)
     t.start()
+    threading.Thread(target=sample, daemon=True).start()
     holder["thread"] = t
     return p, holder
 
@@ -121,7 +138,7 @@ def main():
             u = h["usage"]
             cpu = u.ru_utime + u.ru_stime
             print(f"{name}: cpu {cpu:.2f} s ({cpu / gib:.2f} s/GiB, user {u.ru_utime:.2f} "
-                  f"sys {u.ru_stime:.2f}), peak RSS {u.ru_maxrss / 1024:.1f} MiB, "
+                  f"sys {u.ru_stime:.2f}), peak RSS {h['hwm_kib'] / 1024:.1f} MiB, "
                   f"exit {h['status']}")
         if not ok:
             print(f"received {received[0]} of {size} bytes", file=sys.stderr)
