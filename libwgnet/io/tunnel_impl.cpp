@@ -147,6 +147,12 @@ Result<void> TunnelImpl::start() {
 }
 
 TunnelImpl::~TunnelImpl() {
+  if (loop_ && thread_.joinable()) {
+    // Give the loop two more iterations: connections the caller has just closed are then seen
+    // and end with a FIN (which leaves in that iteration's flush), not with the RST of a stack
+    // torn down under them — a peer like `nc -l -N` waits for that FIN to exit cleanly.
+    for (int round = 0; round < 2; ++round) call_on_loop(*loop_, [] {});
+  }
   if (loop_) {
     loop_->stop();
     if (thread_.joinable()) thread_.join();
@@ -154,7 +160,8 @@ TunnelImpl::~TunnelImpl() {
   if (reresolve_thread_.joinable()) reresolve_thread_.join();
   // The loop has stopped: nothing else touches the stack or the device any more.
   resolver_.reset();
-  netstack_.reset();
+  netstack_.reset();                 // resets connections still open...
+  if (socket_) socket_->flush();     // ...and those RSTs leave now, not in a flush that never comes
   device_.reset();
 }
 
