@@ -107,6 +107,18 @@ class SelfTunnel : public ::testing::Test {
     ASSERT_GE(child_, 0);
     if (child_ == 0) run_echo_server(text, 60);
   }
+  // Starts the echo server in a child process and opens the client's tunnel to it.
+  std::unique_ptr<wgnet::Tunnel> connect_pair(bool wrong_server_key = false,
+                                              wgnet::TunnelOptions opts = {}) {
+    auto cfgs = make_configs(free_udp_port(), wrong_server_key);
+    start_server(cfgs.server);
+    auto config = wgnet::parse_config(cfgs.client, "client.conf");
+    EXPECT_TRUE(config) << config.error().message;
+    if (!config) return nullptr;
+    auto tunnel = wgnet::Tunnel::open(*config, std::move(opts));
+    EXPECT_TRUE(tunnel) << tunnel.error().message;
+    return tunnel ? std::move(*tunnel) : nullptr;
+  }
   void TearDown() override {
     if (child_ > 0) {
       kill(child_, SIGKILL);
@@ -117,17 +129,12 @@ class SelfTunnel : public ::testing::Test {
 };
 
 TEST_F(SelfTunnel, TcpEchoV4AndV6) {
-  int port = free_udp_port();
-  auto cfgs = make_configs(port);
-  start_server(cfgs.server);
-  auto config = wgnet::parse_config(cfgs.client, "client.conf");
-  ASSERT_TRUE(config) << config.error().message;
-  auto tunnel = wgnet::Tunnel::open(*config, {});
-  ASSERT_TRUE(tunnel) << tunnel.error().message;
-  ASSERT_TRUE((*tunnel)->wait_handshake());
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
 
   for (const char* host : {"10.98.0.1", "fd98::1"}) {
-    auto conn = (*tunnel)->dial_tcp(host, 7, {});
+    auto conn = tunnel->dial_tcp(host, 7, {});
     ASSERT_TRUE(conn) << host << ": " << conn.error().message;
     // 1 MiB of random bytes out and back, with the write side closed at the end (half-close).
     std::vector<uint8_t> data(1 << 20);
@@ -148,21 +155,16 @@ TEST_F(SelfTunnel, TcpEchoV4AndV6) {
     EXPECT_EQ(got.size(), data.size()) << host;
     EXPECT_TRUE(got == data) << host;
   }
-  auto stats = (*tunnel)->stats();
+  auto stats = tunnel->stats();
   EXPECT_GT(stats.tx_bytes, 2u << 20);
   EXPECT_GT(stats.rx_bytes, 2u << 20);
   EXPECT_TRUE(stats.handshake_time.has_value());
 }
 
 TEST_F(SelfTunnel, UdpEcho) {
-  int port = free_udp_port();
-  auto cfgs = make_configs(port);
-  start_server(cfgs.server);
-  auto config = wgnet::parse_config(cfgs.client, "client.conf");
-  ASSERT_TRUE(config);
-  auto tunnel = wgnet::Tunnel::open(*config, {});
-  ASSERT_TRUE(tunnel) << tunnel.error().message;
-  auto conn = (*tunnel)->dial_udp("10.98.0.1", 7, {});
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  auto conn = tunnel->dial_udp("10.98.0.1", 7, {});
   ASSERT_TRUE(conn) << conn.error().message;
   const std::string msg = "datagram through the tunnel";
   // The server binds its UDP port just after its tunnel is up, so the first datagram may
@@ -180,17 +182,12 @@ TEST_F(SelfTunnel, UdpEcho) {
 }
 
 TEST_F(SelfTunnel, WrongPeerKeyIsAHandshakeTimeout) {
-  int port = free_udp_port();
-  auto cfgs = make_configs(port, /*wrong_server_key=*/true);
-  start_server(cfgs.server);
-  auto config = wgnet::parse_config(cfgs.client, "client.conf");
-  ASSERT_TRUE(config);
   wgnet::TunnelOptions opts;
   opts.handshake_timeout = 1500ms;
   auto start = std::chrono::steady_clock::now();
-  auto tunnel = wgnet::Tunnel::open(*config, opts);
-  ASSERT_TRUE(tunnel) << tunnel.error().message;
-  auto conn = (*tunnel)->dial_tcp("10.98.0.1", 7, {});
+  auto tunnel = connect_pair(/*wrong_server_key=*/true, opts);
+  ASSERT_TRUE(tunnel);
+  auto conn = tunnel->dial_tcp("10.98.0.1", 7, {});
   auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kHandshakeTimeout);
@@ -199,28 +196,18 @@ TEST_F(SelfTunnel, WrongPeerKeyIsAHandshakeTimeout) {
 }
 
 TEST_F(SelfTunnel, NamesWithoutDnsFailClearly) {
-  int port = free_udp_port();
-  auto cfgs = make_configs(port);
-  start_server(cfgs.server);
-  auto config = wgnet::parse_config(cfgs.client, "client.conf");
-  ASSERT_TRUE(config);
-  auto tunnel = wgnet::Tunnel::open(*config, {});
+  auto tunnel = connect_pair();
   ASSERT_TRUE(tunnel);
-  auto addrs = (*tunnel)->resolve("intranet.example", wgnet::AddressFamily::kAny);
+  auto addrs = tunnel->resolve("intranet.example", wgnet::AddressFamily::kAny);
   ASSERT_FALSE(addrs);
   EXPECT_EQ(addrs.error().code, wgnet::ErrorCode::kResolve);
   EXPECT_NE(addrs.error().message.find("DNS"), std::string::npos) << addrs.error().message;
 }
 
 TEST_F(SelfTunnel, AddressOutsideAllowedIpsIsRefusedAtOnce) {
-  int port = free_udp_port();
-  auto cfgs = make_configs(port);
-  start_server(cfgs.server);
-  auto config = wgnet::parse_config(cfgs.client, "client.conf");
-  ASSERT_TRUE(config);
-  auto tunnel = wgnet::Tunnel::open(*config, {});
+  auto tunnel = connect_pair();
   ASSERT_TRUE(tunnel);
-  auto conn = (*tunnel)->dial_tcp("192.0.2.1", 7, {});  // never sent: no peer covers it
+  auto conn = tunnel->dial_tcp("192.0.2.1", 7, {});  // never sent: no peer covers it
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kNetwork);
 }
