@@ -341,7 +341,8 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
       }
       timeout = addrs->size() > 1 ? std::min(timeout, left) : left;
     }
-    log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
+    // With one address the caller's own report names it; with several, say which we try.
+    if (addrs->size() > 1) log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
     auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
       netstack_->dial_tcp(remote, timeout, std::move(done));
     });
