@@ -344,6 +344,14 @@ config_from_long_option() {
   [[ "$stderr" != *"$priv"* ]] || fail "private key printed"
 }
 
+@test "-v on a dual-stack name shows the address tried, IPv6 first; the exit line shows bytes" {
+  run --separate-stderr nc_say dual -v -N echo.lab.wgnet 7
+  assert_success
+  assert_output dual
+  [[ "$stderr" == *"trying [fd77::1]:7"* ]] || fail "address tried not shown: $stderr"
+  [[ "$stderr" =~ sent\ [0-9]+\ bytes ]] || fail "bytes not shown: $stderr"
+}
+
 # Long runs (TESTPLAN H3 at 1 GiB, K1 rekeys over 10 min): opt-in, too slow for every CI run.
 
 @test "long: 1 GiB each way with equal SHA-256, throughput reported (WGNET_LONG=1)" {
