@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/allowed_ips.hpp"
 #include "core/device.hpp"
 #include "dns/resolver.hpp"
 #include "io/event_loop.hpp"
@@ -22,8 +23,15 @@
 namespace wgnet::io {
 
 class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::Transport {
+  // Only open() constructs a tunnel (through make_unique, which needs a public constructor).
+  class PassKey {
+    friend class TunnelImpl;
+    PassKey() = default;
+  };
+
  public:
   static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
+  TunnelImpl(PassKey, const Config& config, TunnelOptions options);
   ~TunnelImpl() override;
 
   Result<void> wait_handshake() override;
@@ -41,7 +49,6 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   TunnelStats stats() const override;
 
  private:
-  TunnelImpl(const Config& config, TunnelOptions options);
   Result<void> start();
   void log(LogLevel level, const std::string& message) const;
 
@@ -63,6 +70,7 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   Error explain_dial_failure(Error error) const;
 
   Config config_;
+  core::AllowedIps routes_;  // the peers' AllowedIPs, for the dial-time route check
   TunnelOptions options_;
   std::chrono::steady_clock::time_point opened_at_;
 
