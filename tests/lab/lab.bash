@@ -20,10 +20,15 @@
 #   TCP 7 echo, UDP 7 echo, TCP 9000 SHA-256 sink, TCP 9001 source of $LAB_SOURCE (10 MiB),
 #   TCP 9002 recorder, TCP 9003 reset (RST after 1 MiB), TCP 9004 repeat (the source N times),
 #   DNS on 10.77.0.1:53 (dnsmasq, zone lab.wgnet, every query logged in $LAB_DNS_LOG).
+# The peer's TUN also holds 10.77.0.3 ($LAB_PEER_INNER4_B), a second host for tests that need two
+# (web2.lab.wgnet); web.lab.wgnet and ssh.lab.wgnet name 10.77.0.1/fd77::1. Extensions
+# (tests/lab/web.bash, tests/lab/sshd.bash) start more services with lab_spawn_peer and register
+# undo steps with lab_on_down.
 #
 # Functions: lab_unusable_reason, lab_up [--psk] [--mtu N] [--v6-endpoint], lab_down,
 #   lab_tool CMD..., lab_peer CMD..., lab_config_path, lab_write_config FILE [overrides],
-#   lab_peer_endpoint, lab_wait_endpoint_change OLD SECS, lab_reset_peer [ENDPOINT].
+#   lab_peer_endpoint, lab_wait_endpoint_change OLD SECS, lab_reset_peer [ENDPOINT],
+#   lab_spawn_peer NAME CMD..., lab_on_down CMD....
 # Every wait is bounded. lab_down kills only the processes lab_up started (by PID, after
 # checking each still lives in the lab's own namespace) and is safe to call twice.
 
@@ -34,6 +39,7 @@ LAB_TOOL_OUTER4=198.18.0.2
 LAB_PEER_OUTER6=2001:2::1
 LAB_TOOL_OUTER6=2001:2::2
 LAB_PEER_INNER4=10.77.0.1
+LAB_PEER_INNER4_B=10.77.0.3
 LAB_TOOL_INNER4=10.77.0.2
 LAB_PEER_INNER6=fd77::1
 LAB_TOOL_INNER6=fd77::2
@@ -200,6 +206,7 @@ lab_up() {
   timeout 10 ip netns exec "$LAB_PEER_NS" wg set "$LAB_WG_IF" "${set_args[@]}" ||
     lab__die "wg set failed" || return 1
   ip -n "$LAB_PEER_NS" addr add "$LAB_PEER_INNER4/24" dev "$LAB_WG_IF"
+  ip -n "$LAB_PEER_NS" addr add "$LAB_PEER_INNER4_B/32" dev "$LAB_WG_IF"
   ip -n "$LAB_PEER_NS" addr add "$LAB_PEER_INNER6/64" dev "$LAB_WG_IF" nodad
   ip -n "$LAB_PEER_NS" link set "$LAB_WG_IF" up mtu "$mtu" ||
     lab__die "cannot bring $LAB_WG_IF up" || return 1
@@ -219,6 +226,9 @@ lab_up() {
     --host-record=echo.lab.wgnet,"$LAB_PEER_INNER4","$LAB_PEER_INNER6" \
     --host-record=v4only.lab.wgnet,"$LAB_PEER_INNER4" \
     --host-record=v6only.lab.wgnet,"$LAB_PEER_INNER6" \
+    --host-record=web.lab.wgnet,"$LAB_PEER_INNER4","$LAB_PEER_INNER6" \
+    --host-record=web2.lab.wgnet,"$LAB_PEER_INNER4_B" \
+    --host-record=ssh.lab.wgnet,"$LAB_PEER_INNER4","$LAB_PEER_INNER6" \
     --mx-host=lab.wgnet,mail.lab.wgnet,10 --cname=www.lab.wgnet,echo.lab.wgnet \
     --txt-record=txt.lab.wgnet,"hello wgnet","second string" \
     --txt-record=big.lab.wgnet,"$(lab__big_txt)" \
@@ -299,6 +309,21 @@ lab_reset_peer() {
 }
 
 lab_config_path() { echo "$LAB_CONF"; }
+
+# lab_spawn_peer NAME CMD...: start a service inside the peer namespace; lab_down stops it (by
+# PID). Its output goes to $LAB_DIR/NAME.log; its PID is in $LAB_PID_<NAME>.
+lab_spawn_peer() {
+  local name=$1
+  shift
+  lab__spawn "$name" "$LAB_PEER_NS" "$@"
+}
+
+# lab_on_down CMD...: one command (quoted as given) for lab_down to run before it removes the
+# namespaces, e.g. to delete a user account an extension created. Runs in reverse order.
+lab_on_down() {
+  printf '%q ' "$@" >>"$LAB_DIR/on-down"
+  printf '\n' >>"$LAB_DIR/on-down"
+}
 lab_tool() { ip netns exec "$LAB_TOOL_NS" "$@"; }
 lab_peer() { ip netns exec "$LAB_PEER_NS" "$@"; }
 
@@ -351,6 +376,12 @@ lab_down() {
       lab__stop "$pid" "$ns"
     done
   done
+  # Undo steps of extensions, after their processes are gone.
+  if [ -f "$LAB_DIR/on-down" ]; then
+    tac "$LAB_DIR/on-down" | while read -r line; do
+      eval "$line" || echo "lab: cleanup step failed: $line" >&2
+    done
+  fi
   for ns in "$pns" "$tns"; do
     [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
   done
