@@ -12,7 +12,21 @@ setup_file() {
   [ -x "$DEMO" ] || { echo "wgnet-demo-peer not built: $DEMO" >&2; return 1; }
   export DEMO_DIR="$BATS_FILE_TMPDIR/demo"
   mkdir -p "$DEMO_DIR"
-  "$DEMO" --dir "$DEMO_DIR" --timeout 300 >"$DEMO_DIR/out" 2>"$DEMO_DIR/err" 3>&- &
+  # A loopback service for --forward: reads to EOF, answers with the byte count and SHA-256.
+  python3 -c '
+import hashlib, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4); s.settimeout(300)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept(); c.settimeout(30); h = hashlib.sha256(); n = 0
+    while (d := c.recv(65536)):
+        h.update(d); n += len(d)
+    c.sendall(f"{n} {h.hexdigest()}\n".encode()); c.close()
+' >"$DEMO_DIR/sink.port" 3>&- &
+  export SINK_PID=$!
+  wait_for 10 test -s "$DEMO_DIR/sink.port" || { echo "loopback sink did not start" >&2; return 1; }
+  "$DEMO" --dir "$DEMO_DIR" --timeout 300 --forward "2222=127.0.0.1:$(cat "$DEMO_DIR/sink.port")" \
+    >"$DEMO_DIR/out" 2>"$DEMO_DIR/err" 3>&- &
   export DEMO_PID=$!
   wait_for 10 grep -q '^ready ' "$DEMO_DIR/out" || {
     echo "demo peer did not start: $(cat "$DEMO_DIR/err")" >&2
@@ -21,7 +35,10 @@ setup_file() {
 }
 
 teardown_file() {
-  if [ -n "${DEMO_PID:-}" ]; then kill "$DEMO_PID" 2>/dev/null || true; wait "$DEMO_PID" 2>/dev/null || true; fi
+  local pid
+  for pid in "${DEMO_PID:-}" "${SINK_PID:-}"; do
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
 }
 
 demo_nc() { timeout -k 5 30 "$WGNC" -c "$DEMO_DIR/client.conf" "$@"; }
@@ -50,4 +67,22 @@ web_v6() { printf 'GET / HTTP/1.0\r\n\r\n' | demo_nc -N fd00:200::1 80; }
   assert_success
   assert_line --partial "HTTP/1.1 200 OK"
   assert_line --partial "Hello from inside the tunnel"
+}
+
+@test "demo peer: --forward carries a tunnel port to a loopback service, both half-closes" {
+  head -c 3000000 /dev/urandom >"$BATS_TEST_TMPDIR/up.bin"
+  local want
+  want="3000000 $(sha256sum <"$BATS_TEST_TMPDIR/up.bin" | cut -d' ' -f1)"
+  run --separate-stderr demo_nc -N 10.200.0.1 2222 <"$BATS_TEST_TMPDIR/up.bin"
+  assert_success
+  assert_output "$want"
+}
+
+@test "demo peer: --forward refuses anything but loopback, naming the option" {
+  run --separate-stderr "$DEMO" --dir "$BATS_TEST_TMPDIR" --timeout 1 --forward 22=10.0.0.1:22
+  assert_equal "$status" 2
+  assert_equal "$stderr" "wgnet-demo-peer: error: --forward '22=10.0.0.1:22': the target must be a loopback address (127.0.0.0/8 or ::1)"
+  run --separate-stderr "$DEMO" --dir "$BATS_TEST_TMPDIR" --timeout 1 --forward 22
+  assert_equal "$status" 2
+  assert_equal "$stderr" "wgnet-demo-peer: error: --forward '22': expected TUNNEL_PORT=ADDRESS:PORT"
 }

@@ -1,7 +1,8 @@
 // wgnet-demo-peer: a WireGuard peer made from libwgnet itself, for the README's demo and for
 // tests that need no root. It listens on 127.0.0.1 only, writes a client config for the tools,
 // and serves echo (TCP/UDP 7), a web page (TCP 80) and DNS (UDP 53, zone demo.wgnet) inside
-// its tunnel until it is signalled or its --timeout runs out.
+// its tunnel until it is signalled or its --timeout runs out; --forward carries a tunnel TCP port
+// to a service on loopback (the demo's sshd).
 #include <netinet/in.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -84,6 +85,9 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", timeout, "Exit after this many seconds (0: run until signalled)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("-v,--verbose", verbose, "Log handshakes and connections to stderr");
+  std::vector<std::string> forward_specs;
+  app.add_option("--forward", forward_specs,
+                 "TUNNEL_PORT=ADDRESS:PORT: carry a tunnel TCP port to a loopback service");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -92,6 +96,15 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  std::vector<demo::Forward> forwards;
+  for (const auto& spec : forward_specs) {
+    auto f = demo::parse_forward(spec);
+    if (!f) {
+      std::cerr << "wgnet-demo-peer: error: " << f.error().message << "\n";
+      return kExitUsage;
+    }
+    forwards.push_back(*f);
+  }
   if (port == 0) port = pick_loopback_port();
   if (port <= 0) {
     std::cerr << "wgnet-demo-peer: error: no free UDP port on 127.0.0.1\n";
@@ -136,7 +149,7 @@ int main(int argc, char** argv) {
     return kExitFailure;
   }
   demo::Services services(**tunnel);
-  if (auto started = services.start(log); !started) {
+  if (auto started = services.start(log, forwards); !started) {
     std::cerr << "wgnet-demo-peer: error: " << started.error().message << "\n";
     return kExitFailure;
   }

@@ -112,7 +112,8 @@ void Services::serve_udp(std::unique_ptr<wgnet::UdpSocket> socket,
   });
 }
 
-wgnet::Result<void> Services::start(const std::function<void(const std::string&)>& log) {
+wgnet::Result<void> Services::start(const std::function<void(const std::string&)>& log,
+                                    const std::vector<Forward>& forwards) {
   log_ = log;
   auto echo = tunnel_.listen_tcp("", 7);
   if (!echo) return echo.error();
@@ -127,6 +128,13 @@ wgnet::Result<void> Services::start(const std::function<void(const std::string&)
   serve_udp(std::move(*udp_echo),
             [](std::span<const uint8_t> d) { return std::vector<uint8_t>(d.begin(), d.end()); });
   serve_udp(std::move(*dns), answer_dns_query);
+  for (const Forward& f : forwards) {
+    auto listener = tunnel_.listen_tcp("", f.tunnel_port);
+    if (!listener) return listener.error();
+    serve_tcp(std::move(*listener), [this, target = f.target](wgnet::Connection c) {
+      forward_connection(std::move(c), target, stopping_);
+    });
+  }
   return {};
 }
 

@@ -1,5 +1,5 @@
 // The services the demo peer offers inside its tunnel: TCP and UDP echo on port 7, a small web
-// page on port 80, and DNS on port 53 for a few names under demo.wgnet.
+// page on port 80, DNS on port 53 for a few names under demo.wgnet, and any --forward ports.
 #pragma once
 
 #include <atomic>
@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "forward.hpp"
 #include "wgnet/tunnel.hpp"
 
 namespace demo {
@@ -18,7 +19,8 @@ class Services {
  public:
   explicit Services(wgnet::Tunnel& tunnel) : tunnel_(tunnel) {}
   ~Services() { stop(); }
-  wgnet::Result<void> start(const std::function<void(const std::string&)>& log);
+  wgnet::Result<void> start(const std::function<void(const std::string&)>& log,
+                            const std::vector<Forward>& forwards = {});
   void stop();
 
  private:
