@@ -17,11 +17,14 @@
 
 namespace wgnet::ssh {
 
+// As hostfile.c check_hostkeys_by_key_or_type (checked against ssh 9.2p1): any known key for the
+// host that is not this one counts as a change, whatever its type (a known RSA key against a new
+// ED25519 key is kMismatch, "Offending RSA key in FILE:LINE").
 enum class HostKeyStatus {
   kMatch,     // a line for this host holds exactly this key
-  kMismatch,  // lines for this host hold keys of this type, none of them this key
-  kNotFound,  // no line for this host with a key of this type (files may be missing)
-  kRevoked,   // this key appears on a @revoked line: refuse whatever the mode
+  kMismatch,  // lines for this host hold other keys (any type), none of them this key
+  kNotFound,  // no line for this host (files may be missing)
+  kRevoked,   // this key appears on a @revoked line for this host: refuse whatever the mode
 };
 
 struct KnownHostLocation {
@@ -31,20 +34,21 @@ struct KnownHostLocation {
 
 struct HostKeyCheck {
   HostKeyStatus status = HostKeyStatus::kNotFound;
-  // kMatch: the matching line; kMismatch: the first line holding the host's other key of this
-  // type (the one to fix, as OpenSSH names it); kRevoked: the @revoked line. Else empty/0.
+  // kMatch: the matching line; kMismatch: the last line holding another key for the host (the
+  // one OpenSSH names as "Offending"); kRevoked: the @revoked line. Else empty/0.
   std::string file;
   int line = 0;
-  // kNotFound: types of keys known for this host under other types ("ssh-rsa"), for OpenSSH's
-  // "but keys of different type are already known for this host" note.
-  std::vector<std::string> other_key_types;
+  // kMismatch: the type of the key on that line ("ssh-rsa"), for "Offending RSA key in ...".
+  std::string offending_key_type;
 };
 
 // Checks `key_blob` (the raw SSH wire-format public key, as libssh2_session_hostkey gives it) of
 // `key_type` ("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa", ...) for `host` on `port`
-// (looked up as "[host]:port" when port != 22, plain host otherwise) in each file in order.
-// Missing or unreadable files count as empty (OpenSSH does the same). Malformed lines are skipped.
-// A @revoked match anywhere wins over everything; then a key match; then a mismatch.
+// (looked up as "[host]:port" when port != 22, plain host otherwise; lower-cased) in each file in
+// order. Missing or unreadable files count as empty (OpenSSH does the same). Malformed lines are
+// skipped. A @revoked match wins over everything; then a key match; then a mismatch. When nothing
+// is known for "[host]:port", a line for the plain host holding this very key is a kMatch too
+// (sshconnect.c: "checking without port identifier"); another key there does not count.
 HostKeyCheck check_host_key(const std::vector<std::string>& files, std::string_view host,
                             uint16_t port, std::string_view key_type, std::string_view key_blob);
 
@@ -54,12 +58,17 @@ HostKeyCheck check_host_key_text(std::string_view text, std::string_view file,
                                  std::string_view key_blob);
 
 // Other lines (in `files`) that hold this exact key under other host names, for the ask prompt's
-// "This host key is known by the following other names/addresses:" list: "FILE:LINE: NAME"
-// entries (hashed names are shown as "|1|...", as OpenSSH shows them: by file and line only).
+// "This host key is known by the following other names/addresses:" list: "FILE:LINE: HOSTS"
+// entries, the host field as written or "[hashed name]", FILE with a leading `home` shown as "~/"
+// (sshconnect.c hostkeys_find_by_key_cb). Marker lines are not listed.
 std::vector<std::string> other_names_for_key(const std::vector<std::string>& files,
                                              std::string_view host, uint16_t port,
                                              std::string_view key_type,
                                              std::string_view key_blob);
+std::vector<std::string> other_names_for_key(const std::vector<std::string>& files,
+                                             std::string_view host, uint16_t port,
+                                             std::string_view key_type,
+                                             std::string_view key_blob, std::string_view home);
 
 // The host field as written to and looked up in known_hosts: "host" or "[host]:port".
 std::string known_hosts_name(std::string_view host, uint16_t port);
@@ -113,14 +122,15 @@ AskAnswer parse_ask_answer(std::string_view answer, std::string_view fingerprint
 std::string retry_prompt_text();  // "Please type 'yes', 'no' or the fingerprint: "
 
 // --- The texts OpenSSH prints (returned, never printed here; each ends with '\n' except the
-//     prompts, which end with the question) ---------------------------------------------------
+//     prompts, which end with the question and one space, as ssh 9.2p1 shows them) -------------
 
 // host_label: "web.lab.wgnet (10.77.0.1)" or "[web]:2222 ([10.77.0.1]:2222)" as OpenSSH builds it;
-// see host_label(). other_names: from other_names_for_key().
+// see host_label(). other_names: from other_names_for_key() (at most 8 are listed, then
+// "    (N additional names omitted)").
 //   The authenticity of host 'LABEL' can't be established.
 //   ED25519 key fingerprint is SHA256:....
-//   This key is not known by any other names.
-//   Are you sure you want to continue connecting (yes/no/[fingerprint])?
+//   This key is not known by any other names.      (or: This host key is known by the following
+//   Are you sure you want to continue connecting (yes/no/[fingerprint])?     other names/...:)
 std::string unknown_host_prompt(std::string_view host_label, std::string_view key_type,
                                 std::string_view fingerprint,
                                 const std::vector<std::string>& other_names);
@@ -128,10 +138,22 @@ std::string unknown_host_prompt(std::string_view host_label, std::string_view ke
 // "NAME (ADDRESS)" with "[NAME]:PORT ([ADDRESS]:PORT)" for port != 22; address may be empty.
 std::string host_label(std::string_view host, std::string_view address, uint16_t port);
 
-// The @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ block, naming the fingerprint the
-// server sent, the file and line of the offending key, ssh-keygen -R advice, and
-// "Host key for NAME has changed and you have requested strict checking.\nHost key verification
-// failed.\n".
+// The @@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@ block as ssh 9.2p1 prints it,
+// naming the fingerprint the server sent, the file and line of the offending key, ssh-keygen -R
+// advice, and "Host key for NAME has changed and you have requested strict checking.\nHost key
+// verification failed.\n".
+struct ChangedKeyReport {
+  std::string host;  // host name looked up (HostKeyAlias or HostName)
+  uint16_t port = 22;
+  std::string key_type;     // the server's key type ("ssh-ed25519")
+  std::string fingerprint;  // of the server's key
+  std::string offending_file;
+  int offending_line = 0;
+  std::string offending_key_type;     // HostKeyCheck::offending_key_type; empty = key_type
+  std::string user_known_hosts_file;  // the first UserKnownHostsFile; empty = offending_file
+};
+std::string changed_host_key_text(const ChangedKeyReport& report);
+// Shorthand: offending key of the same type, in the user's file `file`.
 std::string changed_host_key_text(std::string_view host, uint16_t port, std::string_view key_type,
                                   std::string_view fingerprint, std::string_view file, int line);
 
