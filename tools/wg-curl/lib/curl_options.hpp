@@ -16,10 +16,14 @@
 //
 // Files named with '@' are read at parse time where curl reads them at parse time (-d/--data,
 // --data-binary, --data-urlencode, --json, -H @file, -w @file; "@-" reads stdin then), so
-// CurlOptions holds the bytes. An unreadable -d/--data-binary/--json file gives curl's warning
-// (in CurlCommand::warnings) and an empty part, as curl does; an unreadable -H/-w file is an
-// error. -F files ('@' and '<'), -T files, -b cookie files and cert/key files are only named
-// here and opened at transfer time (curl does the same; a missing -F/-T file is exit 26 then).
+// CurlOptions holds the bytes. An unreadable file gives curl's warning (in
+// CurlCommand::warnings) and goes on as curl does: an empty data part, no -H headers from it,
+// no -w format. -F files ('@' and '<', also "-" for stdin), -T files, -b cookie files and
+// cert/key files are only named here and opened at transfer time (curl does the same for all
+// but -F @-; a missing -F/-T file is exit 26 then).
+// Deviation: a --resolve entry libcurl would refuse at transfer time (curl's exit 49) is a
+// usage error here (exit 2), and so is a request-method conflict that curl only finds when it
+// reaches the URL with -T (it is found before any transfer).
 #pragma once
 
 #include <chrono>
@@ -136,6 +140,7 @@ struct CurlOptions {
   std::optional<std::string> write_out;       // -w FORMAT (an @file already read)
   FailMode fail = FailMode::kNone;            // -f / --fail-with-body
   std::optional<int64_t> max_filesize;        // --max-filesize BYTES (k/m/g suffixes)
+  bool no_buffer = false;                     // -N / --no-buffer: flush the body as it comes
 
   // Request.
   std::optional<std::string> method;          // -X
@@ -164,6 +169,9 @@ struct CurlOptions {
   std::optional<std::string> range;           // -r RANGE
   std::optional<Resume> resume;               // -C - / -C OFFSET
   bool remote_time = false;                   // -R
+  // --url-query parts (7.87 syntax: "+raw", or encoded as --data-urlencode), joined with '&';
+  // the transfer appends them to each URL's query.
+  std::optional<std::string> url_query;
 
   // Redirects.
   bool location = false;                      // -L
@@ -209,8 +217,9 @@ struct CurlOptions {
 struct CurlCommand {
   std::optional<CurlOptions> options;
   std::string help_or_version;
-  // Non-fatal findings, one line each, worded like curl's warnings; the caller prints them as
-  // "wg-curl: warning: <line>" (unless -s without -S... curl prints them even with -s; so do).
+  // Non-fatal findings in the order found, one line each, worded like curl's warnings (without
+  // its "Warning: " prefix); the caller prints each as "wg-curl: warning: <line>" unless -s,
+  // which hides curl's warnings too.
   std::vector<std::string> warnings;
 };
 

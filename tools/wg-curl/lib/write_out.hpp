@@ -2,13 +2,17 @@
 //   %{variable}         a value, printed as curl 7.88 prints it: times in seconds with six
 //                       decimals ("0.012345"), sizes and speeds as integers (bytes, bytes/s),
 //                       http_code/response_code with three digits ("000" when none)
-//   %{header{name}}     the value of response header `name` (case-insensitive; empty if absent)
+//   %header{name}       the first value of response header `name` (case-insensitive; nothing
+//                       if absent). Note curl's syntax: "%{header{name}}" is an unknown
+//                       variable "header{name" followed by "}", in curl and here.
 //   %{json}             every variable as one JSON object; %{header_json} the response headers
 //   %{stdout} %{stderr} send what follows to that stream
 //   %{onerror}          output nothing more unless the transfer failed (exitcode != 0)
 //   %%                  a '%';  \n \r \t  newline, carriage return, tab (any other "\x" as is)
-// An unknown %{name} prints nothing and gives a warning segment on stderr, as curl does
-// ("unknown --write-out variable: 'name'").
+// An unknown %{name} prints nothing and gives a stderr segment, as curl does:
+// "wg-curl: unknown --write-out variable: 'name'\n".
+// %{json} and %{header_json} are curl's, except that strings are escaped as valid JSON (curl
+// 7.88 writes control bytes as "u001f" without the backslash and mangles bytes >= 0x80).
 #pragma once
 
 #include <cstdint>
@@ -60,8 +64,11 @@ struct TransferInfo {
   long ssl_verify_result = 0;
   long proxy_ssl_verify_result = 0;
   long urlnum = 0;                   // 0-based index of the URL on the command line
+  // %{certs}: CURLINFO_CERTINFO text; libcurl gives an empty list unless asked (curl: "")
+  std::optional<std::string> certs = std::string();
+  long num_certs = 0;
   // The last response's headers in order received (name as sent, value without leading and
-  // trailing blanks), for %{header{name}} and %{header_json}.
+  // trailing blanks), for %header{name} and %{header_json}.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // The first value of header `name` (ASCII case-insensitive), as curl_easy_header gives it.
@@ -77,8 +84,6 @@ struct WriteOutSegment {
 };
 
 // The segments in order, for the caller to write (adjacent text for the same stream merged).
-// Warnings about unknown variables come as kStderr segments "wg-curl: warning: ...\n" in
-// place, where curl prints them.
 std::vector<WriteOutSegment> format_write_out(std::string_view format, const TransferInfo& info);
 
 // Convenience: the concatenated text of the segments that go to `stream`.
