@@ -14,6 +14,7 @@ build_pkgs=(build-essential cmake pkg-config libsodium-dev libssl-dev libb2-dev 
 # Tests: the interop lab (wireguard-go peer in a network namespace, real services behind it).
 test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 dnsmasq-base socat
   openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring
+  openssl curl nginx  # lab web: test CA (openssl CLI), real curl, nginx = h2 HTTPS front
   bind9-dnsutils)  # real dig: wg-dig's output is compared with it
 
 missing=()

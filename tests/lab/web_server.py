@@ -65,6 +65,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.dispatch
         raise AttributeError(name)
 
+    def version_string(self):
+        return self.server_version
+
+    def log_request(self, code="-", size="-"):
+        pass  # access.log and requests.log are written by dispatch
+
     def log_message(self, format, *args):  # noqa: A002 - BaseHTTPRequestHandler's signature
         log(self.server.args, "errors.log", "%s %s" % (self.peer(), format % args))
 
