@@ -19,7 +19,7 @@
 #   LAB_SSH_HOME                     its home directory
 #   LAB_SSH_KEY (+ .pub)             unencrypted ed25519 key, authorized
 #   LAB_SSH_KEY_ENC (+ .pub)         ed25519 key encrypted with passphrase $LAB_SSH_KEY_PASS, authorized
-#   LAB_SSH_KEY_RSA, LAB_SSH_KEY_ECDSA (+ .pub)  unencrypted RSA 3072 / ECDSA P-256 keys, authorized
+#   LAB_SSH_KEY_RSA, LAB_SSH_KEY_ECDSA (+ .pub)  unencrypted RSA 2048 / ECDSA P-256 keys, authorized
 #   LAB_SSH_HOSTKEYS                 the server's host public keys, "type base64" per line
 #   LAB_SSHD_LOG                     sshd's log
 #   LAB_SSHD_DIR, LAB_SSHD_CONFIG    its directory and sshd_config; LAB_SSH_ALT_PORT (2222)
@@ -98,7 +98,7 @@ sshd__random() {
 # sshd__keygen TYPE FILE PASSPHRASE
 sshd__keygen() {
   local bits=()
-  case $1 in rsa) bits=(-b 3072) ;; ecdsa) bits=(-b 256) ;; esac
+  case $1 in rsa) bits=(-b 2048) ;; ecdsa) bits=(-b 256) ;; esac
   rm -f "$2" "$2.pub"
   ssh-keygen -q -t "$1" "${bits[@]}" -N "$3" -C "wgnet-lab-$1" -f "$2" </dev/null >/dev/null
 }
