@@ -12,7 +12,10 @@
 #
 # Authentication: publickey, password, and keyboard-interactive through PAM (UsePAM yes with
 # Debian's /etc/pam.d/sshd: pam_unix asks "Password: " once; the answer is $LAB_SSH_PASSWORD).
-# All three were checked with OpenSSH's ssh client from the peer namespace.
+# All three were checked with OpenSSH's ssh client from the peer namespace (and are, by
+# tests/bats/lab-services.bats). A wrong password costs about 2 s (pam_unix's failure delay).
+# An interactive login (PTY) prints Debian's motd (pam_motd; PrintMotd is off) before bash's
+# prompt "USER@HOST:~$ " from /etc/bash.bashrc; the home directory starts empty (no dotfiles).
 #
 # Exports:
 #   LAB_SSH_USER, LAB_SSH_PASSWORD   the user and its password
@@ -126,8 +129,8 @@ sshd__host_keys() {
 # sshd__retry CMD...: useradd & co. fail while another process holds /etc/passwd's lock (other
 # labs run at the same time): try for up to 10 s.
 sshd__retry() {
-  local i
-  for i in $(seq 1 50); do
+  local _
+  for _ in $(seq 1 50); do
     "$@" && return 0
     sleep 0.2
   done

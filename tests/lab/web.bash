@@ -38,7 +38,8 @@
 #   /headers          the request line and the headers as received, text/plain. Through nginx
 #                     (443) the request line's version is the client's (HTTP/2.0 on h2) and the
 #                     headers are what nginx forwarded: hop-by-hop ones (Connection,
-#                     Keep-Alive, TE, Expect, Upgrade) are not there.
+#                     Keep-Alive, TE, Expect, Upgrade) are not there, names are lower-case
+#                     on h2, and Host is the :authority.
 #   /status/N         status N (200..599), body "status N\n" (none for 204 and 304)
 #   /redirect/N?to=URL  status N (301, 302, 303, 307, 308), Location: URL (percent-decoded);
 #                     without "to", Location: /
@@ -60,6 +61,7 @@
 #   anything else     404 "not found\n"
 # Request bodies (Content-Length or chunked) up to 256 MiB; Expect: 100-continue is honoured.
 
+WEB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_WEB_HTTP_PORT=80
 LAB_WEB_HTTPS_PORT=443
 LAB_WRONGHOST_PORT=8443
@@ -101,7 +103,7 @@ lab_web_up() {
     args+=(--https-port "$LAB_WEB_HTTPS_PORT")
   fi
   args+=("$LAB_PEER_INNER4" "$LAB_PEER_INNER6" "$LAB_PEER_INNER4_B")
-  lab_spawn_peer web python3 -u "$LAB_LIB_DIR/web_server.py" "${args[@]}" ||
+  lab_spawn_peer web python3 -u "$WEB_LIB_DIR/web_server.py" "${args[@]}" ||
     { echo "lab_web_up: web_server.py did not start" >&2; return 1; }
   if ! lab__wait 10 test -s "$LAB_WEB_DIR/server.ready"; then
     echo "lab_web_up: web_server.py did not bind: $(tail -n 20 "$LAB_DIR/web.log" 2>/dev/null)" >&2
@@ -188,7 +190,7 @@ http {
   client_body_timeout 120s;
   send_timeout 120s;
   keepalive_timeout 120s;
-  http2_max_requests 1000;
+  keepalive_requests 1000;
   server_tokens off;
   gzip off;
   map \$http_host \$lab_host { "" \$host; default \$http_host; }
