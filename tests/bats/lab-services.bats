@@ -114,7 +114,7 @@ GET /big web.lab.wgnet 200"
   assert_success
 }
 
-@test "sshd: the four keys, password and keyboard-interactive log in from the peer namespace" {
+@test "sshd: the four keys, password, keyboard-interactive, SHA-1 RSA on 2222 only, from the peer namespace" {
   lab_ssh_known_hosts "$LAB_DIR/lab-services.kh"
   # Six logins at once (each takes about half a second); every one must succeed.
   local out=$BATS_TEST_TMPDIR i k pids=()
@@ -134,11 +134,18 @@ GET /big web.lab.wgnet 200"
   peer_ssh_askpass "$LAB_SSH_PASSWORD" -o PreferredAuthentications=keyboard-interactive \
     "$LAB_SSH_USER@fd77::1" true >"$out/kbdint" 2>&1 &
   pids+=($!)
+  # SHA-1 RSA signatures (all libssh2 1.10 makes): refused on 22, accepted on 2222.
+  local sha1=(-i "$LAB_SSH_KEY_RSA" -o IdentitiesOnly=yes -o PubkeyAcceptedAlgorithms=ssh-rsa)
+  peer_ssh "$LAB_DIR/lab-services.kh" "${sha1[@]}" -p 2222 "$LAB_SSH_USER@10.77.0.1" true >"$out/sha1-2222" 2>&1 &
+  pids+=($!)
+  local sha1_22=0
+  peer_ssh "$LAB_DIR/lab-services.kh" "${sha1[@]}" "$LAB_SSH_USER@10.77.0.1" true >"$out/sha1-22" 2>&1 || sha1_22=$?
   local failed=0
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || { echo "login $i failed" >&2; failed=1; }
   done
-  head -n 5 "$out"/key* "$out/enc" "$out/password" "$out/kbdint" >&2
+  [ "$sha1_22" = 255 ]
+  head -n 5 "$out"/key* "$out/enc" "$out/password" "$out/kbdint" "$out"/sha1-* >&2
   [ "$failed" = 0 ]
   for i in 0 1 2; do
     [ "$(cat "$out/key$i")" = "$LAB_SSH_USER /bin/bash" ]

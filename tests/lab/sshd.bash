@@ -28,6 +28,13 @@
 #   LAB_SSHD_DIR, LAB_SSHD_CONFIG    its directory and sshd_config; LAB_SSH_ALT_PORT (2222)
 # Private keys are root's, mode 0600 (the tools under test run as root).
 #
+# RSA and libssh2: OpenSSH 9.2 refuses RSA user-key signatures made with SHA-1 ("ssh-rsa"; since
+# OpenSSH 8.8), and libssh2 1.10 (Debian 12) signs RSA user keys only that way. So on port 22
+# (OpenSSH defaults) $LAB_SSH_KEY_RSA works with OpenSSH's ssh but not with libssh2 ("signature
+# algorithm ssh-rsa not in PubkeyAcceptedAlgorithms" in $LAB_SSHD_LOG); port 2222 also accepts
+# ssh-rsa signatures (Match LocalPort), so an RSA key works there with both. Checked with a
+# libssh2 1.10 client: ed25519, ecdsa and the encrypted ed25519 key log in on 22, RSA on 2222.
+#
 # lab_ssh_known_hosts FILE [hashed] [port=N] [host=NAME[,NAME...]]: a known_hosts for the lab
 #   server, one line per host key type. Names default to ssh.lab.wgnet, ssh, 10.77.0.1 and
 #   fd77::1; with port=N (N != 22) each is written "[name]:N". "hashed": names hashed as
@@ -206,6 +213,10 @@ X11Forwarding no
 PermitTunnel no
 AcceptEnv LANG LC_*
 Subsystem sftp internal-sftp
+# Port $LAB_SSH_ALT_PORT also takes RSA signatures made with SHA-1 ("ssh-rsa"), the only kind
+# libssh2 1.10 (Debian 12) makes for RSA user keys; port 22 keeps OpenSSH's default (refused).
+Match LocalPort $LAB_SSH_ALT_PORT
+  PubkeyAcceptedAlgorithms +ssh-rsa
 EOF
 }
 
