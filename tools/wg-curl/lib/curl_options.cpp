@@ -364,15 +364,18 @@ struct Parser {
     return nodes.back();
   }
 
-  void set_request(HttpReq req) {
+  // curl's SetHTTPrequest: false (and the reason in method_conflict) when another kind of
+  // request was asked for already.
+  bool set_request(HttpReq req) {
     if (httpreq == HttpReq::kUnspec || httpreq == req) {
       httpreq = req;
-      return;
+      return true;
     }
     if (method_conflict.empty()) {
       method_conflict = std::string("You can only select one HTTP request method! You asked for both ") +
                         request_name(req) + " and " + request_name(httpreq) + ".";
     }
+    return false;
   }
 
   void add_data(std::string part, bool json) {
@@ -464,7 +467,10 @@ ParamProblem Parser::apply(Id id, const std::string& v, bool toggle, std::string
     case Id::kHead:
       o.head = toggle;
       o.include = toggle;
-      set_request(toggle ? HttpReq::kHead : HttpReq::kGet);
+      if (!set_request(toggle ? HttpReq::kHead : HttpReq::kGet)) {
+        detail = method_conflict;
+        return ParamProblem::kBadUse;
+      }
       break;
     case Id::kDumpHeader:
       o.dump_header = v;
@@ -598,7 +604,10 @@ ParamProblem Parser::apply(Id id, const std::string& v, bool toggle, std::string
         return ParamProblem::kBadUse;
       }
       o.form.push_back(std::move(*part));
-      set_request(HttpReq::kMimePost);
+      if (!set_request(HttpReq::kMimePost)) {
+        detail = method_conflict;
+        return ParamProblem::kBadUse;
+      }
       break;
     }
     case Id::kCookie:
@@ -950,11 +959,18 @@ Result<CurlCommand> parse_curl_command_line(int argc, const char* const* argv) {
       }
       bool used_next = false;
       const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
+      size_t warnings_before = parser.warnings.size();
       ArgError err = get_parameter(parser, arg, next, used_next);
       if (err.problem != ParamProblem::kOk) {
+        // The caller gets one line: what curl would have warned about goes into it.
+        std::string why;
+        for (size_t w = warnings_before; w < parser.warnings.size(); ++w) {
+          why += (why.empty() ? "" : "; ") + parser.warnings[w];
+        }
+        if (!err.detail.empty()) why += (why.empty() ? "" : "; ") + err.detail;
         std::string message = "option " + std::string(arg) + ": " +
                               std::string(detail::problem_text(err.problem));
-        if (!err.detail.empty()) message += " (" + err.detail + ")";
+        if (!why.empty()) message += " (" + why + ")";
         return usage_error(std::move(message));
       }
       if (parser.stop == Parser::Stop::kHelp) {

@@ -321,7 +321,7 @@ Result<char> param_part(std::string_view s, size_t& pos, char endchar, FormPart&
       size_t consumed = 0;
       if (!valid_content_type(s.substr(pos), consumed)) {
         warnings.push_back("Illegally formatted content-type field!");
-        return bad("option -F: is badly used here (illegally formatted content-type field)");
+        return bad("illegally formatted content-type field");
       }
       type_start = pos;
       pos += consumed;
