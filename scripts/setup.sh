@@ -21,10 +21,39 @@ missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Packages whose install would start a daemon for the whole machine (sshd on port 22, nginx on
+# port 80). The lab runs its own copies inside its namespaces, so when setup is the one
+# installing them it keeps the machine's copies from starting now (policy-rc.d, the Debian way)
+# and from starting at boot (the units are disabled again).
+daemon_units=(openssh-server:ssh nginx:nginx)
+new_units=()
+for entry in "${daemon_units[@]}"; do
+  for p in "${missing[@]}"; do
+    [ "$p" = "${entry%%:*}" ] && new_units+=("${entry#*:}")
+  done
+done
+policy=/usr/sbin/policy-rc.d
+added_policy=0
+remove_policy() { if [ "$added_policy" = 1 ]; then $SUDO rm -f "$policy"; fi; }
+trap remove_policy EXIT
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
+  if [ ${#new_units[@]} -gt 0 ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no daemon starts while wgnet installs its test packages\nexit 101\n' |
+      $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    added_policy=1
+  fi
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  remove_policy
+  added_policy=0
+  for unit in "${new_units[@]}"; do
+    if command -v systemctl >/dev/null 2>&1; then
+      $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
 fi
 
 "$top/scripts/fetch-lwip.sh"
