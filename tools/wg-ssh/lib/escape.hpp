@@ -5,8 +5,10 @@
 // The escape character (default '~') is only special right after a newline (\r or \n) or at the
 // start of the session. Recognised: ~. disconnect, ~? help, ~~ one literal ~, ~^Z suspend,
 // ~# list forwarded connections, ~& background (answered as unsupported), ~V/~v log level.
-// Any other character after the escape character sends both (as OpenSSH). A pending escape
-// character at the end of a feed stays pending until the next byte.
+// Any other character after the escape character sends both (as OpenSSH; so do ~B ~C ~R, which
+// wg-ssh does not implement). A pending escape character at the end of a feed stays pending
+// until the next byte. After a command other than ~. the next byte still counts as line start
+// (OpenSSH: "~?~." disconnects).
 #pragma once
 
 #include <optional>
@@ -30,6 +32,10 @@ enum class EscapeActionKind {
 struct EscapeAction {
   EscapeActionKind kind = EscapeActionKind::kSend;
   std::string bytes;  // kSend only
+  // Other kinds: what OpenSSH echoes on the local terminal (stderr) for the sequence, "\r\n"
+  // line ends: "~.\r\n", "~?\r\n" + escape_help_text(), "~^Z [suspend ssh]\r\n", "~#\r\n",
+  // "~V\r\n"... (clientloop.c process_escapes). The caller prints it before acting.
+  std::string echo;
 };
 
 class EscapeFilter {

@@ -29,6 +29,7 @@ struct ConfigEntry {
   std::string key;                // canonical lower case: "hostname", "identityfile"
   std::string key_text;           // as written, for messages
   std::vector<std::string> args;  // the words after the key, quotes removed
+  std::string value_text;         // the rest of the line as written (RemoteCommand, ProxyCommand)
   std::string file;
   int line = 0;
   std::vector<HostCondition> conditions;
@@ -50,6 +51,7 @@ class SshConfigFile {
                                      const ConfigLoadContext& context);
 
   // The entries that apply to `host` (the name as given on the command line), in file order.
+  // Host patterns match case-sensitively, as ssh 9.2 does (host names are not lower-cased yet).
   std::vector<const ConfigEntry*> entries_for(std::string_view host) const;
   const std::vector<ConfigEntry>& entries() const { return entries_; }
   // "PATH line N: Match exec is not supported by wg-ssh; block ignored", and the like.
@@ -74,8 +76,8 @@ Result<ConfigEntry> parse_config_line(std::string_view line, const std::string& 
 
 // OpenSSH's match_pattern: '*' any run, '?' one character; exact otherwise (case-sensitive).
 bool match_pattern(std::string_view text, std::string_view pattern);
-// A Host line's pattern list against a host name, as match_hostname: case-insensitive, true when
-// some positive pattern matches and no negated one ("!pat") does.
+// A known_hosts pattern list against a host name, as match.c match_hostname: case-insensitive,
+// true when some positive pattern matches and no negated one ("!pat") does.
 bool match_host_patterns(std::string_view host, const std::vector<std::string>& patterns);
 
 // How readconf.c treats a key: a setting wg-ssh applies, one it accepts but does not support

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,8 +25,7 @@ namespace wgnet::ssh {
 inline constexpr int kSshErrorExit = 255;
 
 // -L [bind_address:]port:host:hostport, or LocalForward [bind_address:]port host:hostport.
-// IPv6 addresses are written in brackets ("[::1]:8080:[fd00::1]:80") or with '/' as separator
-// ("::1/8080/fd00::1/80"), as OpenSSH accepts.
+// IPv6 addresses are written in brackets ("[::1]:8080:[fd00::1]:80"), as OpenSSH accepts.
 struct ForwardSpec {
   std::string bind_address;  // empty: loopback only (OpenSSH's GatewayPorts=no default)
   uint16_t listen_port = 0;  // 0 is not accepted (no dynamic allocation here)
@@ -59,6 +59,7 @@ struct SshOptions {
   std::vector<ForwardSpec> local_forwards; // -L, in order
   std::optional<std::optional<char>> escape_char;  // -e: outer set = given; inner nullopt = none
   std::optional<std::string> log_file;     // -E FILE: diagnostics appended there, not stderr
+  bool stdin_null = false;                 // -n: stdin from /dev/null (StdinNull)
 
   // -p and -o Port=, -l and -o User=: the first one on the command line wins (OpenSSH);
   // user@host and ssh://user@host:port fill them only when neither was given.
@@ -72,6 +73,10 @@ struct SshOptions {
   std::string destination;           // as given: [user@]host or ssh://[user@]host[:port]
   std::string host;                  // the host part (what Host patterns match)
   std::vector<std::string> command;  // remote command words (after the destination)
+
+  // Flags accepted but not acted on (-C, -g, -y), one line each; copied into
+  // SshSettings::warnings. Flags that ask for a missing feature (-R, -D, -J, -A, -X...) are errors.
+  std::vector<std::string> warnings;
 };
 
 // What main() does: run with `options`, or print `text` and exit with `exit_status`
@@ -95,14 +100,16 @@ Result<SshCommand> parse_ssh_command_line(int argc, const char* const* argv);
 std::string ssh_usage_text();
 
 // The process facts the settings depend on; from_process() reads HOME (else the passwd entry),
-// the login name (getpwuid), gethostname, SSH_AUTH_SOCK, TERM.
+// the login name (getpwuid, as ssh; $USER if there is no passwd entry), gethostname,
+// SSH_AUTH_SOCK, TERM and the whole environment (for ${VAR} in paths and SendEnv).
 struct SshEnvironment {
   std::string home;        // for ~ and %d
   std::string local_user;  // default User, %u
-  std::string local_host;  // %l (short host name), %L
+  std::string local_host;  // %l (full host name), %L (up to the first dot)
   std::string auth_sock;   // $SSH_AUTH_SOCK, empty if unset
   std::string term;        // $TERM, empty if unset
   std::string system_config_path = "/etc/ssh/ssh_config";
+  std::map<std::string, std::string> vars;  // the environment
   static SshEnvironment from_process();
 };
 
@@ -159,10 +166,22 @@ struct SshSettings {
                                             // always sent with a pty, through the pty request)
   std::vector<SetEnvVar> set_env;
 
+  bool stdin_null = false;  // -n or StdinNull yes
+
   // One line per ignored setting, e.g. "ForwardAgent is not supported by wg-ssh; ignored"
-  // (once per key), and the like; the tool prints each as a warning unless -q.
+  // (once per key, from -o and the user's config; the system config's are not repeated on every
+  // run), "Match exec ... block ignored"; the tool prints each as a warning unless -q.
   std::vector<std::string> warnings;
 };
+
+// The name looked up in and written to known_hosts: HostKeyAlias, else host_name.
+std::string host_key_lookup_name(const SshSettings& settings);
+
+// The local variables SendEnv asks to send (patterns matched against env.vars, in name order).
+std::vector<SetEnvVar> env_to_send(const SshSettings& settings, const SshEnvironment& env);
+
+// "wg-ssh 0.1.0 (wgnet), libssh2 1.10.0" for -V.
+std::string ssh_version_text();
 
 // Merges the command line, the user config and the system config (either may be null) and the
 // defaults. Errors name the file and line of a bad value.
@@ -190,11 +209,14 @@ Result<ForwardSpec> parse_forward_spec(std::string_view text);  // -L form (one 
 Result<std::optional<char>> parse_escape_char(std::string_view text);  // "~", "^]", "none"
 Result<StrictHostKeyChecking> parse_strict_host_key_checking(std::string_view text);
 
-// Expands OpenSSH's %-tokens (%% %d %h %l %L %n %p %r %u %C is not supported) and a leading ~.
-// Unknown tokens are an error naming the token, as ssh's percent_expand (which aborts).
+// Expands OpenSSH's %-tokens (%% %d %h %k %l %L %n %p %r %u; not %C %i %j %T), ${VAR} from
+// `vars`, and a leading ~ or ~/. Unknown tokens are an error naming the token, as ssh's
+// percent_expand (which aborts).
 struct TokenValues {
   std::string home, host_name, local_host, original_host, remote_user, local_user;
+  std::string host_key_alias;  // %k: HostKeyAlias, else the host name as given
   uint16_t port = 22;
+  const std::map<std::string, std::string>* vars = nullptr;
 };
 Result<std::string> expand_tokens(std::string_view text, const TokenValues& values);
 
