@@ -45,7 +45,7 @@ void ChannelDeleter::operator()(LIBSSH2_CHANNEL* channel) const {
   if (session != nullptr) session->free_channel(channel);
 }
 
-Result<std::unique_ptr<SshSession>> SshSession::create(Fd fd, const MethodPrefs& prefs) {
+Result<std::unique_ptr<SshSession>> SshSession::create(Fd fd) {
   std::unique_ptr<SshSession> self(new SshSession());
   self->transport_ = std::make_unique<SessionTransport>(std::move(fd));
   self->session_ = libssh2_session_init_ex(nullptr, nullptr, nullptr, self->transport_.get());
@@ -56,6 +56,11 @@ Result<std::unique_ptr<SshSession>> SshSession::create(Fd fd, const MethodPrefs&
   libssh2_session_callback_set(s, LIBSSH2_CALLBACK_RECV, as_callback(&recv_callback));
   libssh2_session_callback_set(s, LIBSSH2_CALLBACK_SEND, as_callback(&send_callback));
   libssh2_session_set_blocking(s, 0);
+  return self;
+}
+
+Result<void> SshSession::prefer(const MethodPrefs& prefs) {
+  LIBSSH2_SESSION* s = session_;
   const std::pair<int, const std::string*> lists[] = {
       {LIBSSH2_METHOD_KEX, &prefs.kex},          {LIBSSH2_METHOD_HOSTKEY, &prefs.host_key},
       {LIBSSH2_METHOD_CRYPT_CS, &prefs.ciphers}, {LIBSSH2_METHOD_CRYPT_SC, &prefs.ciphers},
@@ -67,7 +72,7 @@ Result<std::unique_ptr<SshSession>> SshSession::create(Fd fd, const MethodPrefs&
       return session_error(s, rc, "algorithm list '" + *list + "'");
     }
   }
-  return self;
+  return {};
 }
 
 SshSession::~SshSession() {
@@ -83,7 +88,8 @@ SshSession::~SshSession() {
   session_ = nullptr;
 }
 
-Result<int> SshSession::drive(const std::function<int()>& op, Deadline deadline) {
+Result<int> SshSession::drive(const std::function<int()>& op, Deadline deadline,
+                              std::optional<std::chrono::milliseconds> idle) {
   int dead_rounds = 0;
   for (;;) {
     int rc = op();
@@ -97,17 +103,21 @@ Result<int> SshSession::drive(const std::function<int()>& op, Deadline deadline)
       }
       continue;
     }
-    int timeout_ms = -1;
+    long long timeout_ms = idle ? idle->count() : -1;
     if (deadline) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       if (left <= 0) return make_error(ErrorCode::kTimeout, "timed out");
-      timeout_ms = static_cast<int>(std::min<long long>(left, 60 * 60 * 1000));
+      timeout_ms = timeout_ms < 0 ? left : std::min<long long>(timeout_ms, left);
     }
     pollfd p{transport_->fd(), POLLIN, 0};
     if (transport_->queued() > 0) p.events |= POLLOUT;
-    int ready = ::poll(&p, 1, timeout_ms);
+    int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(timeout_ms, 60 * 60 * 1000)));
     if (ready < 0 && errno != EINTR) {
       return make_error(ErrorCode::kIo, "poll on the connection failed");
+    }
+    if (ready == 0 && idle && !(deadline && Clock::now() >= *deadline)) {
+      return make_error(ErrorCode::kTimeout, "the server did not answer for " +
+                                                 std::to_string(idle->count() / 1000) + " s");
     }
   }
 }

@@ -57,8 +57,10 @@ class SshSession {
   using Clock = std::chrono::steady_clock;
   using Deadline = std::optional<Clock::time_point>;
 
-  // A session over `fd` (the tunnel's connected socket), algorithm preferences applied.
-  static Result<std::unique_ptr<SshSession>> create(Fd fd, const MethodPrefs& prefs);
+  // A session over `fd` (the tunnel's connected socket).
+  static Result<std::unique_ptr<SshSession>> create(Fd fd);
+  // Algorithm preferences for the handshake (call before handshake()).
+  Result<void> prefer(const MethodPrefs& prefs);
   ~SshSession();
   SshSession(const SshSession&) = delete;
   SshSession& operator=(const SshSession&) = delete;
@@ -67,8 +69,11 @@ class SshSession {
   SessionTransport& transport() { return *transport_; }
 
   // Repeats `op` while it returns LIBSSH2_ERROR_EAGAIN, waiting on the socket in between.
-  // Returns op's final code (>= 0, or a libssh2 error), or kTimeout at `deadline`.
-  Result<int> drive(const std::function<int()>& op, Deadline deadline);
+  // Returns op's final code (>= 0, or a libssh2 error), or kTimeout at `deadline` or when
+  // one wait for the server lasts longer than `idle` (time spent inside `op`, e.g. at a
+  // prompt, does not count against `idle`).
+  Result<int> drive(const std::function<int()>& op, Deadline deadline,
+                    std::optional<std::chrono::milliseconds> idle = std::nullopt);
 
   // Banner exchange, key exchange and host key signature check, within `deadline`.
   Result<void> handshake(Deadline deadline);

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "wgnet/result.hpp"
 
@@ -37,5 +38,13 @@ struct WindowSize {
 
 // TIOCGWINSZ of fd; nullopt when it is not a terminal.
 std::optional<WindowSize> window_size(int fd);
+
+// The pty request's "encoded terminal modes" (RFC 4254 section 8) for a terminal set up as
+// `mode`, as OpenSSH's tty_make_modes: the special characters (VINTR, VERASE, ...), the
+// common input/local/output flags and the speeds, so that the remote pty edits lines the way
+// the local terminal did (^H or ^? for erase). Ends with TTY_OP_END.
+std::string encode_tty_modes(const termios& mode);
+// Of fd, or just TTY_OP_END when fd is not a terminal.
+std::string encode_tty_modes_of(int fd);
 
 }  // namespace wgnet::ssh

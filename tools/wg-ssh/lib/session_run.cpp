@@ -1,0 +1,334 @@
+#include "session_run.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "auth_run.hpp"
+#include "channel_pump.hpp"
+#include "forward_local.hpp"
+#include "host_key_check.hpp"
+#include "session_connection.hpp"
+#include "session_error.hpp"
+#include "session_loop.hpp"
+#include "session_methods.hpp"
+#include "session_signals.hpp"
+#include "terminal_mode.hpp"
+#include "tunnel_report.hpp"
+
+extern char** environ;
+
+namespace wgnet::ssh {
+
+int diagnostics_verbosity(LogLevel level) {
+  if (level >= LogLevel::kDebug2) return 2;
+  if (level >= LogLevel::kDebug1) return 1;
+  return 0;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The session's state, in destruction order: channels before the session, the session before
+// the library. Teardown (channel frees, disconnect) happens in the destructors.
+class SessionRun {
+ public:
+  SessionRun(Tunnel& tunnel, const SshSettings& settings, const SshEnvironment& env,
+             const tools::Diagnostics& diag)
+      : tunnel_(tunnel), s_(settings), env_(env), diag_(diag), quiet_(quiet_level(settings.log_level)) {}
+
+  int run();
+
+ private:
+  void debug(const std::string& line) const { diag_.info(line); }
+  void warn(const std::string& line) const {
+    if (!quiet_) diag_.plain(line);
+  }
+  int fail(const Error& error) const {
+    diag_.error(error.message);
+    return kSshErrorExit;
+  }
+  Result<void> connect(Clock::time_point start);
+  Result<void> negotiate(std::optional<Clock::time_point> deadline);
+  Result<void> open_main_channel(bool tty);
+  void send_environment(LIBSSH2_CHANNEL* channel);
+  int finish(const SessionOutcome& outcome, bool tty);
+  std::chrono::milliseconds server_wait() const;
+
+  Tunnel& tunnel_;
+  const SshSettings& s_;
+  const SshEnvironment& env_;
+  const tools::Diagnostics& diag_;
+  bool quiet_;
+  std::string address_;
+  std::unique_ptr<Libssh2Library> library_;
+  std::unique_ptr<SshSession> session_;
+  std::unique_ptr<LocalForwarder> forwarder_;
+  std::unique_ptr<ChannelPump> main_;
+  Clock::time_point started_;
+};
+
+std::chrono::milliseconds SessionRun::server_wait() const {
+  if (s_.server_alive_interval.count() > 0) {
+    return s_.server_alive_interval * (s_.server_alive_count_max + 1);
+  }
+  return std::chrono::seconds(60);
+}
+
+Result<void> SessionRun::connect(Clock::time_point start) {
+  DialOptions dial;
+  dial.family = s_.family;
+  if (s_.connect_timeout) dial.timeout = *s_.connect_timeout;
+  debug("Connecting to " + s_.host_name + " port " + std::to_string(s_.port) + ".");
+  auto connection = tunnel_.dial_tcp(s_.host_name, s_.port, dial);
+  if (!connection) {
+    return make_error(connection.error().code, "connect to host " + s_.host_name + " port " +
+                                                   std::to_string(s_.port) + ": " +
+                                                   connection.error().message);
+  }
+  address_ = connection->remote.ip.to_string();
+  debug("Connection established to " + connection->remote.to_string() + ".");
+  auto library = Libssh2Library::init();
+  if (!library) return library.error();
+  library_ = std::move(*library);
+  auto session = SshSession::create(std::move(connection->fd));
+  if (!session) return session.error();
+  session_ = std::move(*session);
+  std::optional<Clock::time_point> deadline;
+  if (s_.connect_timeout) deadline = start + *s_.connect_timeout;
+  return negotiate(deadline);
+}
+
+Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
+  MethodPrefs prefs;
+  const struct {
+    const std::string& spec;
+    int method;
+    const char* option;
+    std::string* out;
+  } lists[] = {
+      {s_.ciphers, LIBSSH2_METHOD_CRYPT_CS, "Ciphers", &prefs.ciphers},
+      {s_.macs, LIBSSH2_METHOD_MAC_CS, "MACs", &prefs.macs},
+      {s_.kex_algorithms, LIBSSH2_METHOD_KEX, "KexAlgorithms", &prefs.kex},
+      {s_.host_key_algorithms, LIBSSH2_METHOD_HOSTKEY, "HostKeyAlgorithms", &prefs.host_key},
+  };
+  for (const auto& list : lists) {
+    if (list.spec.empty()) continue;
+    auto resolved =
+        resolve_algorithm_list(list.spec, supported_algorithms(session_->get(), list.method),
+                               list.option);
+    if (!resolved) return resolved.error();
+    *list.out = *resolved;
+    debug(std::string(list.option) + ": " + *resolved);
+  }
+  if (auto ok = session_->prefer(prefs); !ok) return ok.error();
+  if (auto ok = session_->handshake(deadline); !ok) {
+    return make_error(ok.error().code, "SSH connection to " + s_.host_name + " port " +
+                                           std::to_string(s_.port) + ": " + ok.error().message);
+  }
+  std::string cipher = session_->negotiated(LIBSSH2_METHOD_CRYPT_CS);
+  std::string mac = session_->negotiated(LIBSSH2_METHOD_MAC_CS);
+  debug("kex: " + session_->negotiated(LIBSSH2_METHOD_KEX) + ", host key " +
+        session_->negotiated(LIBSSH2_METHOD_HOSTKEY) + ", cipher " + cipher + ", MAC " + mac);
+  if (terrapin_exposed(cipher, mac)) {
+    warn("Warning: " + cipher + "/" + mac +
+         " without strict key exchange is open to the Terrapin attack (CVE-2023-48795)");
+  }
+  return {};
+}
+
+void SessionRun::send_environment(LIBSSH2_CHANNEL* channel) {
+  auto set = [&](const std::string& name, const std::string& value) {
+    auto rc = session_->drive(
+        [&] {
+          return libssh2_channel_setenv_ex(channel, name.c_str(),
+                                           static_cast<unsigned>(name.size()), value.c_str(),
+                                           static_cast<unsigned>(value.size()));
+        },
+        std::nullopt, server_wait());
+    if (!rc || *rc != 0) debug("the server did not accept the variable " + name);
+  };
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string name(entry.substr(0, eq));
+    for (const auto& pattern : s_.send_env) {
+      if (match_pattern(name, pattern)) {
+        set(name, std::string(entry.substr(eq + 1)));
+        break;
+      }
+    }
+  }
+  for (const auto& var : s_.set_env) set(var.name, var.value);
+}
+
+Result<void> SessionRun::open_main_channel(bool tty) {
+  auto channel = open_session_channel(*session_, server_wait());
+  if (!channel) return channel.error();
+  LIBSSH2_CHANNEL* ch = channel->get();
+  if (!s_.no_command) {
+    send_environment(ch);
+    if (tty) {
+      std::string term = env_.term.empty() ? "dumb" : env_.term;
+      std::string modes = encode_tty_modes_of(STDIN_FILENO);
+      WindowSize size = window_size(STDIN_FILENO).value_or(WindowSize{});
+      auto rc = session_->drive(
+          [&] {
+            return libssh2_channel_request_pty_ex(
+                ch, term.c_str(), static_cast<unsigned>(term.size()), modes.data(),
+                static_cast<unsigned>(modes.size()), static_cast<int>(size.cols),
+                static_cast<int>(size.rows), static_cast<int>(size.width_px),
+                static_cast<int>(size.height_px));
+          },
+          std::nullopt, server_wait());
+      if (!rc) return rc.error();
+      if (*rc != 0) warn("PTY allocation request failed on channel 0");
+    }
+    bool shell = s_.remote_command.empty();
+    debug(shell ? "Requesting shell." : "Sending command: " + s_.remote_command);
+    auto rc = session_->drive(
+        [&] {
+          return shell ? libssh2_channel_process_startup(ch, "shell", 5, nullptr, 0)
+                       : libssh2_channel_process_startup(
+                             ch, "exec", 4, s_.remote_command.c_str(),
+                             static_cast<unsigned>(s_.remote_command.size()));
+        },
+        std::nullopt, server_wait());
+    if (!rc) return rc.error();
+    if (*rc != 0) {
+      return make_error(ErrorCode::kNetwork,
+                        std::string(shell ? "shell" : "exec") + " request failed on channel 0");
+    }
+  }
+  PumpEnds ends;
+  if (!s_.no_command) ends = PumpEnds{STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, false};
+  main_ = std::make_unique<ChannelPump>(*session_, std::move(*channel), ends);
+  return {};
+}
+
+int SessionRun::run() {
+  started_ = Clock::now();
+  if (auto ok = connect(started_); !ok) return fail(ok.error());
+
+  HostKeyPolicy policy;
+  policy.host = s_.host_key_alias.empty() ? s_.host_name : s_.host_key_alias;
+  policy.address = address_;
+  policy.port = s_.port;
+  policy.mode = s_.strict_host_key_checking;
+  policy.batch_mode = s_.batch_mode;
+  policy.hash_known_hosts = s_.hash_known_hosts;
+  policy.quiet = quiet_;
+  policy.user_files = s_.user_known_hosts_files;
+  policy.global_files = s_.global_known_hosts_files;
+  auto debug_fn = [this](const std::string& line) { debug(line); };
+  if (auto ok = verify_host_key(session_->host_key(), policy, default_host_key_io(debug_fn)); !ok) {
+    return kSshErrorExit;  // already explained in OpenSSH's words
+  }
+
+  AuthRequest request;
+  request.user = s_.user;
+  request.host = s_.host_name;
+  request.switches = {s_.pubkey_authentication, s_.kbd_interactive_authentication,
+                      s_.password_authentication, s_.batch_mode};
+  request.identity_files = s_.identity_files;
+  request.identity_files_default = s_.identity_files_default;
+  request.identities_only = s_.identities_only;
+  request.agent_socket = s_.identity_agent;
+  request.password_prompts = s_.number_of_password_prompts;
+  request.server_wait = server_wait();
+  AuthLog auth_log{debug_fn, [this](const std::string& line) { warn(line); }};
+  auto method = authenticate(*session_, request, auth_log);
+  if (!method) return fail(method.error());
+  debug("Authenticated to " + s_.host_name + " ([" + address_ + "]:" + std::to_string(s_.port) +
+        ") using \"" + *method + "\".");
+
+  if (!s_.local_forwards.empty()) {
+    auto forwarder = LocalForwarder::listen(
+        s_.local_forwards, s_.exit_on_forward_failure,
+        ForwardLog{debug_fn, [this](const std::string& line) { warn(line); }});
+    if (!forwarder) return fail(forwarder.error());
+    forwarder_ = std::move(*forwarder);
+  }
+
+  bool stdin_tty = ::isatty(STDIN_FILENO) != 0;
+  TtyDecision tty = decide_tty(s_.request_tty, !s_.remote_command.empty(), stdin_tty);
+  if (s_.no_command) tty.allocate = false;
+  if (!tty.warning.empty()) warn(tty.warning);
+  if (auto ok = open_main_channel(tty.allocate); !ok) return fail(ok.error());
+
+  auto signals = SignalPipe::install({SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH});
+  if (!signals) return fail(signals.error());
+  std::unique_ptr<RawTerminal> terminal;
+  if (tty.allocate && stdin_tty) {
+    auto raw = RawTerminal::enter(STDIN_FILENO);
+    if (raw) terminal = std::move(*raw);
+  }
+  SessionLoopOptions options;
+  options.host = s_.host_name;
+  options.control_only = s_.no_command;
+  options.escape_char = s_.escape_char;
+  options.keepalive_interval = s_.server_alive_interval;
+  options.keepalive_count_max = s_.server_alive_count_max;
+  SessionLoopIo io{debug_fn, [](const std::string& text) {
+                     std::string_view rest = text;
+                     while (!rest.empty()) {
+                       ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
+                       if (n <= 0) return;
+                       rest.remove_prefix(static_cast<size_t>(n));
+                     }
+                   }};
+  SessionLoop loop(*session_, *main_, forwarder_.get(), terminal.get(), **signals, options, io);
+  SessionOutcome outcome = loop.run();
+  terminal.reset();  // the terminal is itself again before anything more is printed
+  return finish(outcome, tty.allocate);
+}
+
+int SessionRun::finish(const SessionOutcome& outcome, bool tty) {
+  int status = kSshErrorExit;
+  switch (outcome.end) {
+    case SessionEnd::kChannelClosed: {
+      ExitReport report = exit_report(outcome.remote, quiet_);
+      if (!report.message.empty()) diag_.note(report.message);
+      status = report.status;
+      break;
+    }
+    case SessionEnd::kEscapeDisconnect:
+      break;
+    case SessionEnd::kSignal:
+      debug("Killed by signal " + std::to_string(outcome.signal) + ".");
+      break;
+    case SessionEnd::kConnectionLost:
+      diag_.plain("Connection to " + s_.host_name + " closed by remote host." +
+                  (outcome.error.empty() ? "" : " (" + outcome.error + ")"));
+      tty = false;
+      break;
+    case SessionEnd::kServerTimeout:
+      tty = false;
+      break;
+    case SessionEnd::kError:
+      diag_.error(outcome.error);
+      break;
+  }
+  if (tty && !quiet_) diag_.plain("Connection to " + s_.host_name + " closed.");
+  auto elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", elapsed);
+  debug("Transferred: sent " + std::to_string(session_->transport().bytes_sent()) +
+        ", received " + std::to_string(session_->transport().bytes_received()) + " bytes, in " +
+        seconds + " seconds");
+  tools::report_traffic(diag_, tunnel_.stats());
+  return status;
+}
+
+}  // namespace
+
+int run_session(Tunnel& tunnel, const SshSettings& settings, const SshEnvironment& env,
+                const tools::Diagnostics& diag) {
+  return SessionRun(tunnel, settings, env, diag).run();
+}
+
+}  // namespace wgnet::ssh
