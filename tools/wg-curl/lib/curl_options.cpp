@@ -50,6 +50,7 @@ constexpr OptionSpec kOptions[] = {
     {"egd-file", 0, ArgKind::kString, Id::kUnsupported},
     {"oauth2-bearer", 0, ArgKind::kString, Id::kOauth2Bearer},
     {"connect-timeout", 0, ArgKind::kString, Id::kConnectTimeout},
+    {"doh-url", 0, ArgKind::kString, Id::kUnsupported},
     {"ciphers", 0, ArgKind::kString, Id::kUnsupported},
     {"dns-interface", 0, ArgKind::kString, Id::kUnsupported},
     {"disable-epsv", 0, ArgKind::kBool, Id::kUnsupported},
@@ -138,6 +139,7 @@ constexpr OptionSpec kOptions[] = {
     {"post303", 0, ArgKind::kBool, Id::kPost303},
     {"metalink", 0, ArgKind::kBool, Id::kUnsupported},
     {"sasl-authzid", 0, ArgKind::kString, Id::kUnsupported},
+    {"sasl-ir", 0, ArgKind::kBool, Id::kUnsupported},
     {"test-event", 0, ArgKind::kBool, Id::kUnsupported},
     {"unix-socket", 0, ArgKind::kFilename, Id::kUnsupported},
     {"path-as-is", 0, ArgKind::kBool, Id::kPathAsIs},
@@ -906,7 +908,9 @@ ArgError get_parameter(Parser& parser, std::string_view flag, const char* next, 
         parser.warnings.push_back("The file name argument '" + value + "' looks like a flag.");
       }
     }
-    err.problem = parser.apply(hit->id, value, true, err.detail);
+    // -N is "--no-buffer" in short: its long name is --buffer, so it switches buffering off.
+    bool toggle = hit->id != Id::kBuffer;
+    err.problem = parser.apply(hit->id, value, toggle, err.detail);
     if (err.problem != ParamProblem::kOk || takes_value || parser.stop != Parser::Stop::kNone) {
       return err;
     }
