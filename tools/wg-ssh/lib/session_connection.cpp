@@ -1,6 +1,7 @@
 #include "session_connection.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,12 +18,26 @@ SessionTransport* transport_of(void** abstract) {
   return static_cast<SessionTransport*>(*abstract);
 }
 
-ssize_t recv_callback(libssh2_socket_t, void* buffer, size_t length, int, void** abstract) {
-  return transport_of(abstract)->recv(buffer, length);
+// libssh2 also talks to ssh-agent through these callbacks (with the agent's socket): only the
+// session's own socket goes through the transport, any other one is used as libssh2 would.
+ssize_t recv_callback(libssh2_socket_t socket, void* buffer, size_t length, int flags,
+                      void** abstract) {
+  SessionTransport* transport = transport_of(abstract);
+  if (socket != transport->fd()) {
+    ssize_t n = ::recv(socket, buffer, length, flags);
+    return n < 0 ? -errno : n;
+  }
+  return transport->recv(buffer, length);
 }
 
-ssize_t send_callback(libssh2_socket_t, const void* buffer, size_t length, int, void** abstract) {
-  return transport_of(abstract)->send(buffer, length);
+ssize_t send_callback(libssh2_socket_t socket, const void* buffer, size_t length, int flags,
+                      void** abstract) {
+  SessionTransport* transport = transport_of(abstract);
+  if (socket != transport->fd()) {
+    ssize_t n = ::send(socket, buffer, length, flags | MSG_NOSIGNAL);
+    return n < 0 ? -errno : n;
+  }
+  return transport->send(buffer, length);
 }
 
 template <class F>
