@@ -74,9 +74,7 @@ class ConfigParser {
     entry.conditions = base;
     entry.conditions.insert(entry.conditions.end(), current.begin(), current.end());
     if (entry.key == "include") return include(entry, depth);
-    if (entry.key == "ignoreunknown") {
-      ignore_unknown_.insert(ignore_unknown_.end(), entry.args.begin(), entry.args.end());
-    }
+    if (entry.key == "ignoreunknown") add_ignore_unknown(entry.args, ignore_unknown_);
     switch (keyword_support(entry.key)) {
       case KeywordSupport::kUnknown:
         if (match_host_patterns(entry.key, ignore_unknown_)) return {};
@@ -86,7 +84,9 @@ class ConfigParser {
       case KeywordSupport::kSupported:
         break;
     }
-    if (auto v = validate_config_entry(entry); !v) return v;
+    if (auto v = validate_config_entry(entry); !v) {
+      return config_error(config_location(entry) + v.error().message);
+    }
     out_.entries_.push_back(std::move(entry));
     return {};
   }
@@ -268,6 +268,19 @@ bool match_pattern(std::string_view s, std::string_view p) {
   }
   while (pi < p.size() && p[pi] == '*') ++pi;
   return pi == p.size();
+}
+
+void add_ignore_unknown(const std::vector<std::string>& args, std::vector<std::string>& patterns) {
+  // IgnoreUnknown takes comma-separated pattern lists, matched case-insensitively.
+  for (const auto& arg : args) {
+    size_t start = 0;
+    while (start <= arg.size()) {
+      size_t comma = arg.find(',', start);
+      if (comma == std::string::npos) comma = arg.size();
+      if (comma > start) patterns.push_back(arg.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
 }
 
 bool match_host_patterns(std::string_view host, const std::vector<std::string>& patterns) {

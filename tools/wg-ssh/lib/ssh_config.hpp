@@ -80,6 +80,9 @@ bool match_pattern(std::string_view text, std::string_view pattern);
 // true when some positive pattern matches and no negated one ("!pat") does.
 bool match_host_patterns(std::string_view host, const std::vector<std::string>& patterns);
 
+// Adds IgnoreUnknown's comma-separated patterns (for match_host_patterns) to `patterns`.
+void add_ignore_unknown(const std::vector<std::string>& args, std::vector<std::string>& patterns);
+
 // How readconf.c treats a key: a setting wg-ssh applies, one it accepts but does not support
 // (warned once, ignored), or unknown (a "Bad configuration option" error).
 enum class KeywordSupport { kSupported, kIgnored, kUnknown };

@@ -130,7 +130,7 @@ Result<void> apply_dash_o(SshOptions& o, const std::string& text,
   }
   const Keyword* kw = find_keyword(e.key);
   const std::string_view key = kw ? kw->canonical : std::string_view(e.key);
-  if (key == "ignoreunknown") ignore_unknown.insert(ignore_unknown.end(), e.args.begin(), e.args.end());
+  if (key == "ignoreunknown") add_ignore_unknown(e.args, ignore_unknown);
   // First obtained value wins, so -o Port= before -p sets the port, and after it changes nothing.
   if (key == "port" && !o.port) o.port = *parse_ssh_port(e.args[0]);
   if (key == "user" && !o.user) o.user = e.args[0];
