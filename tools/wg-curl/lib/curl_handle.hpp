@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace wgnet::curl {
 
@@ -51,6 +52,8 @@ class StringList {
     return true;
   }
   curl_slist* get() const { return head_; }
+  // Gives the list away (to an API that frees it itself).
+  curl_slist* release() { return std::exchange(head_, nullptr); }
   bool empty() const { return head_ == nullptr; }
 
  private:
