@@ -87,6 +87,28 @@ Result<std::string> resolve_algorithm_list(std::string_view spec,
   return join(result);
 }
 
+std::string host_key_preference(std::string_view known_type,
+                                const std::vector<std::string>& supported) {
+  if (known_type.empty()) return {};
+  std::vector<std::string> first;
+  for (const auto& name : supported) {
+    bool same = name == known_type ||
+                (known_type == "ssh-rsa" && (name == "rsa-sha2-512" || name == "rsa-sha2-256"));
+    if (same) first.push_back(name);
+  }
+  if (first.empty()) return {};
+  if (known_type == "ssh-rsa") {  // the SHA-2 signatures first, as OpenSSH
+    std::stable_sort(first.begin(), first.end(), [](const std::string& a, const std::string& b) {
+      return a != "ssh-rsa" && b == "ssh-rsa";
+    });
+  }
+  std::vector<std::string> order = first;
+  for (const auto& name : supported) {
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+  }
+  return join(order);
+}
+
 bool terrapin_exposed(std::string_view cipher, std::string_view mac) {
   bool chacha = cipher.rfind("chacha20-poly1305", 0) == 0;
   bool etm = mac.size() >= 16 && mac.substr(mac.size() - 16) == "-etm@openssh.com";

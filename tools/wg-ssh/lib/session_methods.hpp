@@ -20,6 +20,14 @@ Result<std::string> resolve_algorithm_list(std::string_view spec,
                                            const std::vector<std::string>& supported,
                                            std::string_view option);
 
+// OpenSSH's order_hostkeyalgs: when known_hosts already holds a key of type `known_type` for the
+// host, the host key algorithms that produce that type go first, so that the server shows the
+// key we can check instead of another one (which would read as a changed key). "ssh-rsa" keys
+// are signed as rsa-sha2-512, rsa-sha2-256 or ssh-rsa. Returns a list for
+// libssh2_session_method_pref, or empty when there is nothing to reorder.
+std::string host_key_preference(std::string_view known_type,
+                                const std::vector<std::string>& supported);
+
 // The Terrapin prefix-truncation attack (CVE-2023-48795) needs chacha20-poly1305 or an
 // encrypt-then-MAC MAC, and a peer without strict KEX. libssh2 1.10 has no strict KEX, so a
 // session is exposed exactly when one of those was negotiated.

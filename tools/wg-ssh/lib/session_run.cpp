@@ -57,6 +57,15 @@ class SessionRun {
   void send_environment(LIBSSH2_CHANNEL* channel);
   int finish(const SessionOutcome& outcome, bool tty);
   std::chrono::milliseconds server_wait() const;
+  std::string host_key_name() const {
+    return s_.host_key_alias.empty() ? s_.host_name : s_.host_key_alias;
+  }
+  std::vector<std::string> known_hosts_files() const {
+    std::vector<std::string> files = s_.user_known_hosts_files;
+    files.insert(files.end(), s_.global_known_hosts_files.begin(),
+                 s_.global_known_hosts_files.end());
+    return files;
+  }
 
   Tunnel& tunnel_;
   const SshSettings& s_;
@@ -123,6 +132,15 @@ Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
     if (!resolved) return resolved.error();
     *list.out = *resolved;
     debug(std::string(list.option) + ": " + *resolved);
+  }
+  if (s_.host_key_algorithms.empty()) {
+    // No key can ever equal the empty one: a known key of any type reads as "changed", and
+    // the check names its type.
+    HostKeyCheck known = check_host_key(known_hosts_files(), host_key_name(), s_.port, "", "");
+    prefs.host_key = host_key_preference(
+        known.offending_key_type,
+        supported_algorithms(session_->get(), LIBSSH2_METHOD_HOSTKEY));
+    if (!prefs.host_key.empty()) debug("preferring host key algorithms " + prefs.host_key);
   }
   if (auto ok = session_->prefer(prefs); !ok) return ok.error();
   if (auto ok = session_->handshake(deadline); !ok) {
@@ -215,7 +233,7 @@ int SessionRun::run() {
   if (auto ok = connect(started_); !ok) return fail(ok.error());
 
   HostKeyPolicy policy;
-  policy.host = s_.host_key_alias.empty() ? s_.host_name : s_.host_key_alias;
+  policy.host = host_key_name();
   policy.address = address_;
   policy.port = s_.port;
   policy.mode = s_.strict_host_key_checking;
@@ -255,8 +273,8 @@ int SessionRun::run() {
   }
 
   bool stdin_tty = ::isatty(STDIN_FILENO) != 0;
-  TtyDecision tty = decide_tty(s_.request_tty, !s_.remote_command.empty(), stdin_tty);
-  if (s_.no_command) tty.allocate = false;
+  TtyDecision tty;  // -N: no session at all, so no pty either
+  if (!s_.no_command) tty = decide_tty(s_.request_tty, !s_.remote_command.empty(), stdin_tty);
   if (!tty.warning.empty()) warn(tty.warning);
   if (auto ok = open_main_channel(tty.allocate); !ok) return fail(ok.error());
 
