@@ -10,9 +10,12 @@
 //
 // Errors: every parse error is ErrorCode::kInvalidArgument with one line worded like curl's
 // ("option --foo: is unknown", "option -m: expected a proper numerical parameter",
-// "option -o: requires parameter", "no URL specified"). The caller prints
-// "wg-curl: error: <message>" then kTryHelpLine and exits kExitUsage (2, CURLE_FAILED_INIT), as
-// curl does for every usage error.
+// "option -o: requires parameter", "no URL specified!"); what curl would have printed as a
+// warning next to it comes in parentheses ("option --limit-rate: is badly used here
+// (unsupported rate unit. Use G, M, K or B!)"). Options curl has but wg-curl refuses (proxies,
+// --doh-url, -Z, --next, -K, --http3, FTP/mail/SSH options...) give "option -x: is not
+// supported by wg-curl". The caller prints "wg-curl: error: <message>" then kTryHelpLine and
+// exits kExitUsage (2, CURLE_FAILED_INIT), as curl does for every usage error.
 //
 // Files named with '@' are read at parse time where curl reads them at parse time (-d/--data,
 // --data-binary, --data-urlencode, --json, -H @file, -w @file; "@-" reads stdin then), so
