@@ -140,9 +140,8 @@ TEST(SshOptions, DashOShapes) {
   EXPECT_EQ(o.command_line_entries[0].key, "stricthostkeychecking");
   EXPECT_EQ(o.command_line_entries[0].file, "command-line");
   EXPECT_EQ(o.command_line_entries[1].args, V{"yes"});
-  EXPECT_EQ(o.identity_files, V{"/k"});
-  ASSERT_EQ(o.local_forwards.size(), 1u);
-  EXPECT_EQ(o.local_forwards[0].connect_host, "db");
+  EXPECT_EQ(o.command_line_entries[2].key, "identityfile");
+  EXPECT_EQ(o.command_line_entries[3].args, (V{"9000", "db:5432"}));
   EXPECT_EQ(o.command_line_entries[4].args, V{"aes256-gcm@openssh.com"});
   // -m sets MACs ahead of any -o MACs=.
   auto m = parse_ok({"-o", "MACs=b", "-m", "a", "h"});

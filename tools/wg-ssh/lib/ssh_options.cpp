@@ -134,8 +134,6 @@ Result<void> apply_dash_o(SshOptions& o, const std::string& text,
   // First obtained value wins, so -o Port= before -p sets the port, and after it changes nothing.
   if (key == "port" && !o.port) o.port = *parse_ssh_port(e.args[0]);
   if (key == "user" && !o.user) o.user = e.args[0];
-  if (key == "identityfile") o.identity_files.push_back(e.args[0]);
-  if (key == "localforward") o.local_forwards.push_back(*parse_forward_spec(e.args[0] + ":" + e.args[1]));
   o.command_line_entries.push_back(std::move(e));
   return {};
 }
@@ -154,7 +152,10 @@ Result<void> apply_flag(ParseState& st, char flag, const std::string& arg) {
   switch (flag) {
     case '4': o.family = AddressFamily::kV4; return {};
     case '6': o.family = AddressFamily::kV6; return {};
-    case 'N': o.no_command = true; return {};
+    case 'N':  // ssh.c: no session, so no pty either
+      o.no_command = true;
+      o.request_tty = RequestTty::kNo;
+      return {};
     case 'n': o.stdin_null = true; return {};
     case 'T': o.request_tty = RequestTty::kNo; return {};
     case 't':  // ssh.c: -t once asks for a pty, a second -t forces one

@@ -55,8 +55,9 @@ struct SshOptions {
   bool no_command = false;                 // -N (SessionType none)
   bool quiet = false;                      // -q
   int verbosity = 0;                       // -v count (capped at 3)
-  std::vector<std::string> identity_files; // -i, in order, as written (expanded at resolve)
-  std::vector<ForwardSpec> local_forwards; // -L, in order
+  std::vector<std::string> identity_files; // -i, in order, as written (expanded at resolve; a
+                                           // file that does not exist is dropped with a warning)
+  std::vector<ForwardSpec> local_forwards; // -L, in order (-o LocalForward= stays an entry)
   std::optional<std::optional<char>> escape_char;  // -e: outer set = given; inner nullopt = none
   std::optional<std::string> log_file;     // -E FILE: diagnostics appended there, not stderr
   bool stdin_null = false;                 // -n: stdin from /dev/null (StdinNull)
@@ -68,6 +69,7 @@ struct SshOptions {
 
   // Every -o in command-line order, validated (unknown keys and bad values are errors), with
   // file "command-line" and line 0. -o Port/User are also folded into port/user above.
+  // -o IdentityFile= / LocalForward= count after -i / -L (OpenSSH keeps their relative order).
   std::vector<ConfigEntry> command_line_entries;
 
   std::string destination;           // as given: [user@]host or ssh://[user@]host[:port]

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "ssh_config_keywords.hpp"
@@ -26,6 +28,22 @@ std::string lower(std::string_view s) {
 
 Error config_error(const ConfigEntry& e, const std::string& reason) {
   return make_error(ErrorCode::kConfig, config_location(e) + reason);
+}
+
+// ssh.c: HostName takes only %% and %h (the name as given); any other token is fatal.
+Result<std::string> expand_host_name(std::string_view text, const std::string& host) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+    } else if (i + 1 < text.size() && (text[i + 1] == '%' || text[i + 1] == 'h')) {
+      out += text[++i] == 'h' ? host : "%";
+    } else {
+      return make_error(ErrorCode::kConfig, "percent_expand: unknown key %" +
+                                                std::string(text.substr(i + 1, 1)));
+    }
+  }
+  return out;
 }
 
 bool is_off(const ConfigEntry& e) {
@@ -129,10 +147,7 @@ Result<SshSettings> Resolver::run() {
   tokens_.vars = &env_.vars;
   tokens_.host_name = o_.host;
   if (const ConfigEntry* e = first("hostname")) {
-    // readconf.c: HostName takes only %% and %h (the name as given).
-    TokenValues only_h;
-    only_h.original_host = only_h.host_name = o_.host;
-    auto h = expand_tokens(e->args[0], only_h);
+    auto h = expand_host_name(e->args[0], o_.host);
     if (!h) return config_error(*e, h.error().message);
     s_.host_name = *h;
   } else {
@@ -181,10 +196,16 @@ Result<void> Resolver::resolve_identity() {
   for (const auto& path : o_.identity_files) {
     auto p = expand(nullptr, path);
     if (!p) return p.error();
+    // ssh.c: a -i file that cannot be stat'ed is dropped with a warning (ssh then falls back to
+    // the default identities if nothing else names one). IdentityFile lines are not checked.
+    struct stat st {};
+    if (::stat(p->c_str(), &st) != 0) {
+      s_.warnings.push_back("Identity file " + *p + " not accessible: " + std::strerror(errno) + ".");
+      continue;
+    }
     s_.identity_files.push_back(*p);
   }
-  for (const ConfigEntry* e : all("identityfile")) {
-    if (e->file == "command-line") continue;  // -o IdentityFile= is in o_.identity_files already
+  for (const ConfigEntry* e : all("identityfile")) {  // -o IdentityFile=, then the files
     auto p = expand(e, e->args[0]);
     if (!p) return p.error();
     s_.identity_files.push_back(*p);
@@ -331,8 +352,7 @@ Result<void> Resolver::resolve_session() {
     s_.log_file = *p;
   }
   s_.local_forwards = o_.local_forwards;
-  for (const ConfigEntry* e : all("localforward")) {
-    if (e->file == "command-line") continue;  // already in o_.local_forwards
+  for (const ConfigEntry* e : all("localforward")) {  // -o LocalForward=, then the files
     s_.local_forwards.push_back(*parse_forward_spec(e->args[0] + ":" + e->args[1]));
   }
   if (o_.escape_char) {
@@ -473,9 +493,13 @@ Result<std::string> expand_tokens(std::string_view text, const TokenValues& v) {
       case 'p': out += std::to_string(v.port); break;
       case 'r': out += v.remote_user; break;
       case 'u': out += v.local_user; break;
-      default:
+      default: {
+        // Tokens OpenSSH has but wg-ssh does not fill in get a word of their own.
+        bool openssh_has = std::string_view("CijT").find(text[i]) != std::string_view::npos;
         return make_error(ErrorCode::kConfig, std::string("percent_expand: unknown key %") +
-                                                  text[i] + " (not supported by wg-ssh)");
+                                                  text[i] +
+                                                  (openssh_has ? " (not supported by wg-ssh)" : ""));
+      }
     }
   }
   return out;
