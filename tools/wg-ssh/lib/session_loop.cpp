@@ -57,6 +57,7 @@ void SessionLoop::handle_escape_actions() {
   actions.swap(actions_);
   char escape = options_.escape_char.value_or('~');
   for (const auto& action : actions) {
+    if (!action.echo.empty()) io_.message(action.echo);  // "~.\r\n", as OpenSSH shows it
     switch (action.kind) {
       case EscapeActionKind::kSend:
         break;
@@ -64,7 +65,7 @@ void SessionLoop::handle_escape_actions() {
         finish(SessionEnd::kEscapeDisconnect);
         return;
       case EscapeActionKind::kHelp:
-        io_.message(escape_help_text(escape));
+        if (action.echo.empty()) io_.message(escape_help_text(escape));
         break;
       case EscapeActionKind::kSuspend:
         if (terminal_ != nullptr) terminal_->leave();
