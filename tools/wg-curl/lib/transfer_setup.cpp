@@ -101,7 +101,12 @@ std::pair<std::string, std::optional<std::string>> split_cert_parameter(const st
 std::optional<TransferFailure> apply_session_options(CURL* easy, const CurlOptions& o) {
   Setter set(easy);
   set(CURLOPT_NOSIGNAL, 1L, "--nosignal");
-  set(CURLOPT_BUFFERSIZE, kReceiveBuffer, "buffer size");
+  // With --limit-rate, reads no larger than a second's worth, so the pauses stay short and
+  // even (curl does the same).
+  long buffer = kReceiveBuffer;
+  if (o.limit_rate && *o.limit_rate < static_cast<uint64_t>(kReceiveBuffer))
+    buffer = static_cast<long>(*o.limit_rate);
+  set(CURLOPT_BUFFERSIZE, buffer, "buffer size");
   std::string protocols = protocol_list(o.proto_http, o.proto_https);
   set(CURLOPT_PROTOCOLS_STR, protocols.c_str(), "--proto");
   std::string redir = protocol_list(o.redir_http, o.redir_https);

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace wgnet::curl {
 namespace {
@@ -16,31 +16,44 @@ using std::chrono::milliseconds;
 
 constexpr size_t kRecentConnections = 8;
 
-// The sockets handed to libcurl already connected, for the connect() below. Process-wide
-// because connect() is; guarded because the tunnel's loop thread may call connect() too.
+// The sockets handed to libcurl, with their tunnel endpoints, for connect(), getpeername()
+// and getsockname() below. Process-wide because those functions are; guarded because the
+// tunnel's loop thread may call them too.
 class ConnectedSockets {
  public:
   static ConnectedSockets& instance() {
     static ConnectedSockets registry;
     return registry;
   }
-  void add(int fd) {
+  void add(int fd, const SocketEndpoints& endpoints) {
     std::lock_guard lock(mutex_);
-    fds_.insert(fd);
+    fds_[fd] = endpoints;
   }
   void remove(int fd) {
     std::lock_guard lock(mutex_);
     fds_.erase(fd);
   }
-  bool contains(int fd) {
+  std::optional<SocketEndpoints> find(int fd) {
     std::lock_guard lock(mutex_);
-    return fds_.count(fd) != 0;
+    auto it = fds_.find(fd);
+    if (it == fds_.end()) return std::nullopt;
+    return it->second;
   }
 
  private:
   std::mutex mutex_;
-  std::unordered_set<int> fds_;
+  std::unordered_map<int, SocketEndpoints> fds_;
 };
+
+// getpeername()/getsockname() for a registered socket: the tunnel endpoint, truncated to the
+// caller's buffer as the kernel does.
+int copy_endpoint(const Endpoint& endpoint, sockaddr* addr, socklen_t* length) {
+  sockaddr_storage storage;
+  socklen_t size = sockaddr_from_endpoint(endpoint, storage);
+  std::memcpy(addr, &storage, std::min(size, *length));
+  *length = size;
+  return 0;
+}
 
 }  // namespace
 
@@ -64,6 +77,24 @@ std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr* addr, socklen_t l
     return ep;
   }
   return std::nullopt;
+}
+
+socklen_t sockaddr_from_endpoint(const Endpoint& endpoint, sockaddr_storage& storage) {
+  std::memset(&storage, 0, sizeof storage);
+  if (endpoint.ip.is_v4()) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(endpoint.port);
+    std::memcpy(&sin.sin_addr, endpoint.ip.bytes.data(), 4);
+    std::memcpy(&storage, &sin, sizeof sin);
+    return sizeof sin;
+  }
+  sockaddr_in6 sin6{};
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_port = htons(endpoint.port);
+  std::memcpy(&sin6.sin6_addr, endpoint.ip.bytes.data(), 16);
+  std::memcpy(&storage, &sin6, sizeof sin6);
+  return sizeof sin6;
 }
 
 TunnelSockets::TunnelSockets(Tunnel& tunnel, tools::Diagnostics diag)
@@ -106,9 +137,8 @@ std::optional<SocketEndpoints> TunnelSockets::endpoints(
     curl_socket_t fd, const std::optional<Endpoint>& remote) const {
   std::lock_guard lock(mutex_);
   if (auto it = open_.find(fd); it != open_.end()) return it->second;
-  if (!remote) return std::nullopt;
   for (const auto& e : recent_) {
-    if (e.remote == *remote) return e;
+    if (!remote || e.remote == *remote) return e;
   }
   return std::nullopt;
 }
@@ -168,9 +198,17 @@ curl_socket_t TunnelSockets::open_socket(void* self, curlsocktype purpose,
   return static_cast<TunnelSockets*>(self)->dial(*remote);
 }
 
-int TunnelSockets::socket_options(void* /*self*/, curl_socket_t fd, curlsocktype /*purpose*/) {
-  // From here until it is closed, connect() on this socket is a no-op (see the header).
-  ConnectedSockets::instance().add(fd);
+int TunnelSockets::socket_options(void* self, curl_socket_t fd, curlsocktype /*purpose*/) {
+  auto* sockets = static_cast<TunnelSockets*>(self);
+  std::optional<SocketEndpoints> endpoints;
+  {
+    std::lock_guard lock(sockets->mutex_);
+    if (auto it = sockets->open_.find(fd); it != sockets->open_.end()) endpoints = it->second;
+  }
+  if (!endpoints) return CURL_SOCKOPT_ERROR;  // not one of ours: nothing to pretend about
+  // From here until it is closed, the socket looks to libcurl like the TCP connection it
+  // stands for (see the header).
+  ConnectedSockets::instance().add(fd, *endpoints);
   return CURL_SOCKOPT_ALREADY_CONNECTED;
 }
 
@@ -187,9 +225,22 @@ int TunnelSockets::close_socket(void* self, curl_socket_t fd) {
 
 }  // namespace wgnet::curl
 
-// Replaces libc's connect() for the whole program (see tunnel_socket.hpp): a socket handed to
-// libcurl already connected stays as it is; any other socket gets the real system call.
+// Replace libc's connect(), getpeername() and getsockname() for the whole program (see
+// tunnel_socket.hpp): a socket handed to libcurl is the tunnel connection it stands for, already
+// connected; any other socket gets the real system call.
 extern "C" int connect(int fd, const struct sockaddr* addr, socklen_t length) {
-  if (wgnet::curl::ConnectedSockets::instance().contains(fd)) return 0;
+  if (wgnet::curl::ConnectedSockets::instance().find(fd)) return 0;
   return static_cast<int>(::syscall(SYS_connect, fd, addr, length));
+}
+
+extern "C" int getpeername(int fd, struct sockaddr* addr, socklen_t* length) {
+  if (auto ends = wgnet::curl::ConnectedSockets::instance().find(fd))
+    return wgnet::curl::copy_endpoint(ends->remote, addr, length);
+  return static_cast<int>(::syscall(SYS_getpeername, fd, addr, length));
+}
+
+extern "C" int getsockname(int fd, struct sockaddr* addr, socklen_t* length) {
+  if (auto ends = wgnet::curl::ConnectedSockets::instance().find(fd))
+    return wgnet::curl::copy_endpoint(ends->local, addr, length);
+  return static_cast<int>(::syscall(SYS_getsockname, fd, addr, length));
 }

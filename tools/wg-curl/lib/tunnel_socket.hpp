@@ -6,11 +6,16 @@
 // "already connected" and CURLOPT_CLOSESOCKETFUNCTION closes it. Nothing here ever resolves a
 // name: every dial is to the IP literal libcurl chose.
 //
-// libcurl 7.88.0/7.88.1 (Debian 12) call connect() even after CURL_SOCKOPT_ALREADY_CONNECTED
-// (https://github.com/curl/curl/issues/10626, fixed in 8.0.0). On a socketpair end that
-// connect() fails with EINVAL and the transfer with "Couldn't connect". tunnel_socket.cpp
-// therefore defines connect() for the whole program: for a socket this class handed to libcurl
-// it reports success (the socket is connected), for every other socket it is the system call.
+// Two things in libcurl 7.88.1 (Debian 12) need the socket to look like the TCP connection it
+// stands for, so tunnel_socket.cpp defines connect(), getpeername() and getsockname() for the
+// whole program; for a socket this class handed to libcurl they answer with the tunnel
+// connection's endpoints, for every other socket they are the system calls:
+//   - libcurl 7.88.0/7.88.1 call connect() even after CURL_SOCKOPT_ALREADY_CONNECTED
+//     (https://github.com/curl/curl/issues/10626, fixed in 8.0.0); on a socketpair end that
+//     fails with EINVAL and the transfer with "Couldn't connect".
+//   - libcurl takes a connection's address from getpeername(); a socketpair has none, and with
+//     an empty address libcurl never reuses the connection for the next request ("still name
+//     resolving"), reports no %{remote_ip} and says "Connected to web ()".
 #pragma once
 
 #include <curl/curl.h>
@@ -38,6 +43,9 @@ struct SocketEndpoints {
 // An IPv4/IPv6 socket address as an Endpoint; nullopt for any other family.
 std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr* addr, socklen_t length);
 
+// The socket address of an Endpoint; returns its length.
+socklen_t sockaddr_from_endpoint(const Endpoint& endpoint, sockaddr_storage& storage);
+
 class TunnelSockets {
  public:
   using Clock = std::chrono::steady_clock;
@@ -61,7 +69,9 @@ class TunnelSockets {
   std::optional<Error> take_dial_error();
 
   // The tunnel endpoints of socket `fd` while it is open, otherwise those of the most recent
-  // connection to `remote` (libcurl may have closed it by the time -w asks).
+  // connection to `remote` (libcurl may have closed it by the time -w asks), or of the most
+  // recent connection when `remote` is unknown (libcurl 7.88 takes its primary IP from
+  // getpeername(), which says nothing on a socketpair).
   std::optional<SocketEndpoints> endpoints(curl_socket_t fd,
                                            const std::optional<Endpoint>& remote) const;
 
