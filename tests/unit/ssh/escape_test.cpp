@@ -135,7 +135,6 @@ TEST(Escape, HelpTextLikeOpenSsh) {
   EXPECT_EQ(escape_help_text('~'),
             "Supported escape sequences:\r\n"
             " ~.   - terminate connection\r\n"
-            " ~V/v - decrease/increase verbosity (LogLevel)\r\n"
             " ~^Z  - suspend ssh\r\n"
             " ~#   - list forwarded connections\r\n"
             " ~?   - this message\r\n"

@@ -76,7 +76,6 @@ std::string escape_help_text(char escape_char) {
   const std::string pad(e.size() > 1 ? 0 : 1, ' ');  // "^]" is one column wider than "~"
   return "Supported escape sequences:\r\n" +
          (" " + e + ".  " + pad + "- terminate connection\r\n") +
-         (" " + e + "V/v" + pad + "- decrease/increase verbosity (LogLevel)\r\n") +
          (" " + e + "^Z " + pad + "- suspend ssh\r\n") +
          (" " + e + "#  " + pad + "- list forwarded connections\r\n") +
          (" " + e + "?  " + pad + "- this message\r\n") +

@@ -4,7 +4,8 @@
 //
 // The escape character (default '~') is only special right after a newline (\r or \n) or at the
 // start of the session. Recognised: ~. disconnect, ~? help, ~~ one literal ~, ~^Z suspend,
-// ~# list forwarded connections, ~& background (answered as unsupported), ~V/~v log level.
+// ~# list forwarded connections, ~& background and ~V/~v log level (reported as actions; the
+// help text lists only what wg-ssh's session does with them).
 // Any other character after the escape character sends both (as OpenSSH; so do ~B ~C ~R, which
 // wg-ssh does not implement). A pending escape character at the end of a feed stays pending
 // until the next byte. After a command other than ~. the next byte still counts as line start
