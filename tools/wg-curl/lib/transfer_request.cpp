@@ -55,7 +55,7 @@ std::string request_url(const std::string& url, const CurlOptions& options,
                         const std::optional<std::string>& upload) {
   std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
   if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(),
-                              CURLU_DEFAULT_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+                              CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
     return url;
   for (const auto* query : {options.get && options.data ? &*options.data : nullptr,
                             options.url_query ? &*options.url_query : nullptr}) {

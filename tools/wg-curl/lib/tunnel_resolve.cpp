@@ -70,7 +70,7 @@ Result<UrlHost> parse_url_host(const std::string& url) {
   UrlHandle handle(curl_url());
   if (!handle) return make_error(ErrorCode::kInternal, "out of memory");
   CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, url.c_str(),
-                              CURLU_DEFAULT_SCHEME | CURLU_NON_SUPPORT_SCHEME);
+                              CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
   if (rc != CURLUE_OK) return make_error(ErrorCode::kInvalidArgument, curl_url_strerror(rc));
   UrlHost parts;
   parts.url = url_part(handle.get(), CURLUPART_URL).value_or(url);

@@ -17,7 +17,7 @@
 namespace wgnet::curl {
 
 struct UrlHost {
-  std::string url;     // the URL as libcurl gets it: with a scheme ("http://" when none)
+  std::string url;     // the URL as libcurl gets it: with a scheme (guessed when none)
   std::string scheme;  // lower case: "http", "https", "file", ...
   std::string host;    // without the [] of an IPv6 literal
   uint16_t port = 0;   // the URL's port or the scheme's default
@@ -25,8 +25,8 @@ struct UrlHost {
   bool has_credentials = false;  // user[:password]@ in the URL
 };
 
-// Parses a URL as libcurl does. A URL without a scheme gets "http://", as curl's does for a
-// host name that does not start with a protocol's name. Schemes libcurl does not speak
+// Parses a URL as libcurl does. A URL without a scheme gets one guessed from the host name as
+// libcurl guesses it: "http://" unless the name starts with a protocol's ("ftp.", "dict.", ...). Schemes libcurl does not speak
 // (file, scp, gopher...) parse too, so that a redirect to one can be refused by name.
 // kInvalidArgument with libcurl's words ("Bad URL", "Port number was not a decimal number
 // between 0 and 65535") otherwise.
