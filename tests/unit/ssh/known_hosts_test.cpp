@@ -101,6 +101,17 @@ TEST_F(KnownHosts, PortFormAndPlainHostFallback) {
   EXPECT_EQ(known_hosts_name("fd77::1", 2222), "[fd77::1]:2222");
 }
 
+TEST_F(KnownHosts, KnownKeyTypesForAHost) {
+  write_file(dir_.file("kh"), line("web", rsa_) + line("other", ecdsa_) + line("web,x", ed_) +
+                                  line("web", ed2_) + "@revoked web " + ecdsa_.type + " " +
+                                  ecdsa_.base64 + "\n" + line("[web]:2222", ecdsa_));
+  EXPECT_EQ(known_host_key_types({dir_.file("kh")}, "web", 22),
+            (std::vector<std::string>{"ssh-rsa", "ssh-ed25519"}));
+  EXPECT_EQ(known_host_key_types({dir_.file("kh")}, "web", 2222),
+            (std::vector<std::string>{"ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256"}));
+  EXPECT_TRUE(known_host_key_types({dir_.file("kh")}, "nobody", 22).empty());
+}
+
 TEST_F(KnownHosts, MismatchNamesTheLastOtherKeyWhateverItsType) {
   auto r = check(line("web", ed2_) + line("web", rsa_), "web", 22, ed_);
   EXPECT_EQ(r.status, HostKeyStatus::kMismatch);

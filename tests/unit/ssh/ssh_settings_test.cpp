@@ -99,6 +99,8 @@ TEST(SshSettings, HostNameTokensAndLowercase) {
   auto a = resolve_ok(options({"alias"}), &user);
   EXPECT_EQ(a.host_name, "10.77.0.1");
   EXPECT_EQ(host_key_lookup_name(a), "ssh.lab");
+  EXPECT_EQ(host_key_lookup_port(resolve_ok(options({"-p", "2222", "alias"}), &user)), 22);
+  EXPECT_EQ(host_key_lookup_port(resolve_ok(options({"-p", "2222", "db1"}), &user)), 2222);
   auto bad = config("Host x\n  HostName %u.lab\n");
   auto r = resolve_settings(options({"x"}), &bad, test_env());
   ASSERT_FALSE(r.ok());

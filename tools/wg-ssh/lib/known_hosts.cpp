@@ -223,6 +223,28 @@ std::string tilde_unexpand(const std::string& path, std::string_view home) {
 
 }  // namespace
 
+std::vector<std::string> known_host_key_types(const std::vector<std::string>& files,
+                                              std::string_view host, uint16_t port) {
+  std::vector<std::string> names{known_hosts_name(host, port)};
+  if (port != 22) names.push_back(known_hosts_name(host, 22));
+  std::vector<std::string> types;
+  for (const auto& [file, text] : read_sources(files)) {
+    for_each_line(text, [&](std::string_view raw, int) {
+      HostLine l = parse_host_line(raw);
+      if (!l.valid || l.marker != Marker::kNone) return;
+      for (const auto& name : names) {
+        if (host_field_matches(l.hosts, name)) {
+          if (std::find(types.begin(), types.end(), l.key_type) == types.end()) {
+            types.push_back(l.key_type);
+          }
+          return;
+        }
+      }
+    });
+  }
+  return types;
+}
+
 std::string known_hosts_name(std::string_view host, uint16_t port) {
   std::string h = lower(host);
   if (port == 22 || port == 0) return h;

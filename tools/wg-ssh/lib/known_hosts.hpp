@@ -70,6 +70,12 @@ std::vector<std::string> other_names_for_key(const std::vector<std::string>& fil
                                              std::string_view key_type,
                                              std::string_view key_blob, std::string_view home);
 
+// The key types known for `host` on `port` (non-marker lines, plain-host lines too when port !=
+// 22, as the fallback above), in file order without repeats: for preferring a known host key
+// type in the key exchange (sshconnect.c order_hostkeyalgs).
+std::vector<std::string> known_host_key_types(const std::vector<std::string>& files,
+                                              std::string_view host, uint16_t port);
+
 // The host field as written to and looked up in known_hosts: "host" or "[host]:port".
 std::string known_hosts_name(std::string_view host, uint16_t port);
 

@@ -178,6 +178,9 @@ struct SshSettings {
 
 // The name looked up in and written to known_hosts: HostKeyAlias, else host_name.
 std::string host_key_lookup_name(const SshSettings& settings);
+// The port for that lookup: 22 (no "[name]:port" form) when HostKeyAlias is set, as
+// sshconnect.c get_hostfile_hostname_ipaddr uses the alias as it is; else settings.port.
+uint16_t host_key_lookup_port(const SshSettings& settings);
 
 // The local variables SendEnv asks to send (patterns matched against env.vars, in name order).
 std::vector<SetEnvVar> env_to_send(const SshSettings& settings, const SshEnvironment& env);

@@ -439,6 +439,10 @@ std::string host_key_lookup_name(const SshSettings& settings) {
   return settings.host_key_alias.empty() ? settings.host_name : settings.host_key_alias;
 }
 
+uint16_t host_key_lookup_port(const SshSettings& settings) {
+  return settings.host_key_alias.empty() ? settings.port : 22;
+}
+
 std::vector<SetEnvVar> env_to_send(const SshSettings& settings, const SshEnvironment& env) {
   std::vector<SetEnvVar> out;
   for (const auto& [name, value] : env.vars) {
