@@ -15,7 +15,8 @@ namespace wgnet::curl {
 // The first request's kind: -T PUT, -I HEAD, -F multipart POST, -d POST (GET with -G), GET.
 RequestKind initial_kind(const CurlOptions& options, const UrlTarget& target);
 
-// The URL of a command line's URL as requested: with a scheme guessed as parse_url_host does, -G's data and --url-query appended to the query with '&', and with -T the
+// The URL of a command line's URL as requested: with a scheme guessed as parse_url_host does,
+// -G's data and --url-query appended to the query with '&', and with -T the
 // upload file's base name appended when the URL's path is empty or ends in '/' (curl's rule).
 // The URL is returned unchanged when it does not parse (libcurl then reports it).
 std::string request_url(const std::string& url, const CurlOptions& options,
