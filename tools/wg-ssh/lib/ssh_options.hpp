@@ -199,8 +199,9 @@ Result<SshSettings> resolve_settings(const SshOptions& options, const SshConfigF
 Result<SshSettings> load_and_resolve_settings(const SshOptions& options, const SshEnvironment& env);
 
 // Whether to ask the server for a pty, as ssh.c decides; `warning` is OpenSSH's line
-// "Pseudo-terminal will not be allocated because stdin is not a terminal." when -t meets a
-// non-terminal stdin (empty otherwise).
+// "Pseudo-terminal will not be allocated because stdin is not a terminal." when a pty was
+// wanted (-t, or auto without a command) but stdin is not a terminal and not -tt (empty
+// otherwise). With -N no session is opened, so the caller does not ask.
 struct TtyDecision {
   bool allocate = false;
   std::string warning;
