@@ -12,6 +12,8 @@ teardown_file() { lab_teardown_file; }
 setup() { wgssh_setup; }
 teardown() {
   [ -z "${BG_PID:-}" ] || stop_bg "$BG_PID"
+  # A test that paused the lab's wireguard-go (by its PID) lets it go on whatever happened.
+  [ -z "${PAUSED_PID:-}" ] || kill -CONT "$PAUSED_PID" 2>/dev/null || true
   wgssh_teardown
 }
 
@@ -51,6 +53,57 @@ teardown() {
   assert_equal "$status" 255
   [[ "$stderr" == *"connect to host 10.77.0.99 port 22"* ]]
   [ $((t1 - t0)) -lt 6000 ]
+}
+
+@test "-4 / -6 pick the address family of a dual-stack name (the server sees our tunnel address)" {
+  run --separate-stderr ssh_key -4 "$LAB_SSH_USER@ssh.lab.wgnet" 'echo $SSH_CONNECTION'
+  assert_success
+  assert_output --regexp '^10\.77\.0\.2 [0-9]+ 10\.77\.0\.1 22$'
+  run --separate-stderr ssh_key -6 "$LAB_SSH_USER@ssh.lab.wgnet" 'echo $SSH_CONNECTION'
+  assert_success
+  assert_output --regexp '^fd77::2 [0-9]+ fd77::1 22$'
+}
+
+@test "-T never asks for a pty, -tt forces one even without a local terminal" {
+  run --separate-stderr ssh_key -T "$LAB_SSH_USER@10.77.0.1" tty
+  assert_equal "$status" 1
+  assert_output "not a tty"
+  run --separate-stderr ssh_key -tt "$LAB_SSH_USER@10.77.0.1" tty </dev/null
+  assert_success
+  assert_output --regexp '^/dev/pts/[0-9]+'
+}
+
+@test "-o Ciphers/MACs/KexAlgorithms reach the key exchange; a list libssh2 cannot do is refused; no Terrapin exposure" {
+  run --separate-stderr ssh_key -v -o Ciphers=aes256-ctr -o MACs=hmac-sha2-512 \
+    -o KexAlgorithms=ecdh-sha2-nistp256 "$LAB_SSH_USER@10.77.0.1" 'echo algo-ok'
+  assert_success
+  assert_output "algo-ok"
+  [[ "$stderr" == *"kex: ecdh-sha2-nistp256, host key "*", cipher aes256-ctr, MAC hmac-sha2-512"* ]]
+  [[ "$stderr" != *"Terrapin"* ]]
+  run --separate-stderr ssh_key -o Ciphers=chacha20-poly1305@openssh.com "$LAB_SSH_USER@10.77.0.1" true
+  assert_equal "$status" 255
+  [[ "$stderr" == *"no Ciphers left from 'chacha20-poly1305@openssh.com'"* ]]
+}
+
+@test "ServerAliveInterval: a server gone silent ends the session after CountMax+1 intervals (255)" {
+  PAUSED_PID=$(awk '$1 == "wireguard-go" {print $2}' "$LAB_DIR/pids")
+  [ "$(ip netns identify "$PAUSED_PID")" = "$LAB_PEER_NS" ]
+  ssh_key -o ServerAliveInterval=1 -o ServerAliveCountMax=1 "$LAB_SSH_USER@10.77.0.1" \
+    'echo up; sleep 20' >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null 3>&- &
+  BG_PID=$!
+  wait_for 10 grep -q up "$BATS_TEST_TMPDIR/out"
+  kill -STOP "$PAUSED_PID"
+  local t0 t1
+  t0=$(now_ms)
+  wait_for 10 wgnc__gone "$BG_PID"
+  t1=$(now_ms)
+  kill -CONT "$PAUSED_PID"
+  local status=0
+  wait "$BG_PID" || status=$?
+  BG_PID=""
+  assert_equal "$status" 255
+  grep -q "Timeout, server 10.77.0.1 not responding." "$BATS_TEST_TMPDIR/err"
+  [ $((t1 - t0)) -ge 1000 ] && [ $((t1 - t0)) -lt 4500 ]
 }
 
 # --- authentication -----------------------------------------------------------------------------
