@@ -175,6 +175,16 @@ TEST_F(HostKeyCheckTest, PortEntriesAreLookedUpBracketed) {
   EXPECT_FALSE(verify(kKeyA));
 }
 
+TEST_F(HostKeyCheckTest, RevokedKeyIsRefusedEvenWithModeNo) {
+  write_known(std::string("@revoked * ssh-ed25519 ") + kKeyA + "\n" +
+              "ssh.lab.wgnet ssh-ed25519 " + kKeyA + "\n");
+  policy_.mode = StrictHostKeyChecking::kNo;
+  answers_ = {"yes"};
+  EXPECT_FALSE(verify(kKeyA));
+  EXPECT_NE(messages_.find("REVOKED HOST KEY DETECTED"), std::string::npos) << messages_;
+  EXPECT_TRUE(prompts_.empty());
+}
+
 TEST_F(HostKeyCheckTest, NoKeyFromTheServerIsRefused) {
   policy_.mode = StrictHostKeyChecking::kNo;
   EXPECT_FALSE(verify_host_key(ServerHostKey{}, policy_, io_).ok());
