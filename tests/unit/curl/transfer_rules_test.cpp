@@ -16,6 +16,7 @@
 #include "transfer_info.hpp"
 #include "transfer_request.hpp"
 #include "transfer_setup.hpp"
+#include "transfer_verbose.hpp"
 #include "tunnel_resolve.hpp"
 
 namespace wgnet::curl {
@@ -516,6 +517,19 @@ TEST(TransferProgress, UnknownSizeFlies) {
   EXPECT_EQ(frame.back(), '\r');
   EXPECT_NE(frame.find_first_of("-=O"), std::string::npos);  // the slider (partly under '#')
   EXPECT_NE(frame.find('#'), std::string::npos);
+}
+
+// --- -v ------------------------------------------------------------------------------------
+
+TEST(TransferVerbose, LinesAsCurlPrintsThem) {
+  EXPECT_EQ(verbose_lines(CURLINFO_TEXT, "  Trying 10.77.0.1:80...\n"),
+            (std::vector<std::string>{"*   Trying 10.77.0.1:80..."}));
+  EXPECT_EQ(verbose_lines(CURLINFO_HEADER_OUT, "GET / HTTP/1.1\r\nHost: web\r\n\r\n"),
+            (std::vector<std::string>{"> GET / HTTP/1.1", "> Host: web", "> "}));
+  EXPECT_EQ(verbose_lines(CURLINFO_HEADER_IN, "HTTP/1.1 200 OK\r\n"),
+            (std::vector<std::string>{"< HTTP/1.1 200 OK"}));
+  EXPECT_TRUE(verbose_lines(CURLINFO_DATA_IN, "body").empty());
+  EXPECT_TRUE(verbose_lines(CURLINFO_SSL_DATA_OUT, "\x16\x03").empty());
 }
 
 }  // namespace

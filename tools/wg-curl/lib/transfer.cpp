@@ -18,6 +18,7 @@
 #include "transfer_info.hpp"
 #include "transfer_request.hpp"
 #include "transfer_setup.hpp"
+#include "transfer_verbose.hpp"
 #include "tunnel_resolve.hpp"
 #include "tunnel_socket.hpp"
 #include "write_out.hpp"
@@ -43,24 +44,6 @@ bool fatal(int code) {
     default:
       return false;
   }
-}
-
-std::optional<std::string> info_string(CURL* easy, CURLINFO what) {
-  char* value = nullptr;
-  if (curl_easy_getinfo(easy, what, &value) != CURLE_OK || !value) return std::nullopt;
-  return std::string(value);
-}
-
-long info_long(CURL* easy, CURLINFO what) {
-  long value = 0;
-  curl_easy_getinfo(easy, what, &value);
-  return value;
-}
-
-int64_t info_off(CURL* easy, CURLINFO what) {
-  curl_off_t value = 0;
-  curl_easy_getinfo(easy, what, &value);
-  return static_cast<int64_t>(value);
 }
 
 Origin origin_of(const UrlHost& url) { return Origin{url.scheme, url.host, url.port}; }
@@ -477,18 +460,7 @@ Attempt Engine::run_attempt(UrlRun& run, Clock::time_point attempt_start) {
     CURLcode rc = curl_easy_perform(easy_.get());
     performed = true;
     CURL* e = easy_.get();
-    HopMeasure m;
-    m.before_us = before;
-    m.namelookup_us = info_off(e, CURLINFO_NAMELOOKUP_TIME_T);
-    m.connect_us = info_off(e, CURLINFO_CONNECT_TIME_T);
-    m.appconnect_us = info_off(e, CURLINFO_APPCONNECT_TIME_T);
-    m.pretransfer_us = info_off(e, CURLINFO_PRETRANSFER_TIME_T);
-    m.starttransfer_us = info_off(e, CURLINFO_STARTTRANSFER_TIME_T);
-    m.total_us = info_off(e, CURLINFO_TOTAL_TIME_T);
-    m.header_size = info_long(e, CURLINFO_HEADER_SIZE);
-    m.request_size = info_long(e, CURLINFO_REQUEST_SIZE);
-    m.num_connects = info_long(e, CURLINFO_NUM_CONNECTS);
-    measure.add_hop(m);
+    measure.add_hop(measure_hop(e, before));
 
     auto dial_error = sockets_.take_dial_error();
     if (dial_error && dial_error->code == ErrorCode::kConnectRefused) attempt.refused = true;
@@ -555,20 +527,8 @@ void Engine::fill_info(UrlRun& run, TransferInfo& info, bool performed) {
   info.num_headers = static_cast<long>(info.headers.size());
   if (!performed) return;  // the handle still describes an earlier request
   CURL* e = easy_.get();
-  info.http_code = info_long(e, CURLINFO_RESPONSE_CODE);
-  info.http_connect = info_long(e, CURLINFO_HTTP_CONNECTCODE);
-  info.size_download = info_off(e, CURLINFO_SIZE_DOWNLOAD_T);
-  info.size_upload = info_off(e, CURLINFO_SIZE_UPLOAD_T);
-  info.redirect_url = info_string(e, CURLINFO_REDIRECT_URL);
-  info.referer = info_string(e, CURLINFO_REFERER);
-  info.content_type = info_string(e, CURLINFO_CONTENT_TYPE);
-  info.http_version = info_long(e, CURLINFO_HTTP_VERSION);
-  info.scheme = info_string(e, CURLINFO_SCHEME).value_or("");
-  info.method = info_string(e, CURLINFO_EFFECTIVE_METHOD).value_or("");
-  info.ssl_verify_result = info_long(e, CURLINFO_SSL_VERIFYRESULT);
-  // libcurl's local address is the socketpair's; the tunnel knows the real ones.
-  info.remote_ip = info_string(e, CURLINFO_PRIMARY_IP).value_or("");
-  info.remote_port = info_long(e, CURLINFO_PRIMARY_PORT);
+  read_transfer_info(e, info);
+  // The addresses of the tunnel connection, as the tunnel gave them.
   std::optional<Endpoint> remote;
   if (auto ip = IpAddress::parse(info.remote_ip))
     remote = Endpoint{*ip, static_cast<uint16_t>(info.remote_port)};
@@ -634,30 +594,9 @@ int Engine::on_progress(void* self, curl_off_t dltotal, curl_off_t dlnow, curl_o
 }
 
 int Engine::on_debug(CURL* /*easy*/, curl_infotype type, char* data, size_t size, void* self) {
-  const char* prefix = nullptr;
-  switch (type) {
-    case CURLINFO_TEXT:
-      prefix = "* ";
-      break;
-    case CURLINFO_HEADER_IN:
-      prefix = "< ";
-      break;
-    case CURLINFO_HEADER_OUT:
-      prefix = "> ";
-      break;
-    default:
-      return 0;  // bodies and TLS records: not shown with -v, as in curl
-  }
   auto* engine = static_cast<Engine*>(self);
-  std::string_view text(data, size);
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    engine->diag_.plain(std::string(prefix) + std::string(line));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
+  for (const auto& line : verbose_lines(type, std::string_view(data, size)))
+    engine->diag_.plain(line);
   return 0;
 }
 

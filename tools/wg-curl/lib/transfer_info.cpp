@@ -13,7 +13,58 @@ int64_t per_second(int64_t bytes, int64_t us) {
                 : 0;
 }
 
+int64_t info_off(CURL* easy, CURLINFO what) {
+  curl_off_t value = 0;
+  curl_easy_getinfo(easy, what, &value);
+  return static_cast<int64_t>(value);
+}
+
 }  // namespace
+
+std::optional<std::string> info_string(CURL* easy, CURLINFO what) {
+  char* value = nullptr;
+  if (curl_easy_getinfo(easy, what, &value) != CURLE_OK || !value) return std::nullopt;
+  return std::string(value);
+}
+
+long info_long(CURL* easy, CURLINFO what) {
+  long value = 0;
+  curl_easy_getinfo(easy, what, &value);
+  return value;
+}
+
+HopMeasure measure_hop(CURL* easy, int64_t before_us) {
+  HopMeasure m;
+  m.before_us = before_us;
+  m.namelookup_us = info_off(easy, CURLINFO_NAMELOOKUP_TIME_T);
+  m.connect_us = info_off(easy, CURLINFO_CONNECT_TIME_T);
+  m.appconnect_us = info_off(easy, CURLINFO_APPCONNECT_TIME_T);
+  m.pretransfer_us = info_off(easy, CURLINFO_PRETRANSFER_TIME_T);
+  m.starttransfer_us = info_off(easy, CURLINFO_STARTTRANSFER_TIME_T);
+  m.total_us = info_off(easy, CURLINFO_TOTAL_TIME_T);
+  m.header_size = info_long(easy, CURLINFO_HEADER_SIZE);
+  m.request_size = info_long(easy, CURLINFO_REQUEST_SIZE);
+  m.num_connects = info_long(easy, CURLINFO_NUM_CONNECTS);
+  return m;
+}
+
+void read_transfer_info(CURL* easy, TransferInfo& info) {
+  info.http_code = info_long(easy, CURLINFO_RESPONSE_CODE);
+  info.http_connect = info_long(easy, CURLINFO_HTTP_CONNECTCODE);
+  info.size_download = info_off(easy, CURLINFO_SIZE_DOWNLOAD_T);
+  info.size_upload = info_off(easy, CURLINFO_SIZE_UPLOAD_T);
+  info.redirect_url = info_string(easy, CURLINFO_REDIRECT_URL);
+  info.referer = info_string(easy, CURLINFO_REFERER);
+  info.content_type = info_string(easy, CURLINFO_CONTENT_TYPE);
+  info.http_version = info_long(easy, CURLINFO_HTTP_VERSION);
+  info.scheme = info_string(easy, CURLINFO_SCHEME).value_or("");
+  info.method = info_string(easy, CURLINFO_EFFECTIVE_METHOD).value_or("");
+  info.ssl_verify_result = info_long(easy, CURLINFO_SSL_VERIFYRESULT);
+  info.remote_ip = info_string(easy, CURLINFO_PRIMARY_IP).value_or("");
+  info.remote_port = info_long(easy, CURLINFO_PRIMARY_PORT);
+  info.local_ip = info_string(easy, CURLINFO_LOCAL_IP).value_or("");
+  info.local_port = info_long(easy, CURLINFO_LOCAL_PORT);
+}
 
 void ChainMeasure::add_hop(const HopMeasure& hop) {
   redirect_us_ = total_us_;

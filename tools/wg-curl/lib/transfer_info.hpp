@@ -2,10 +2,14 @@
 // when it follows (CURLOPT_FOLLOWLOCATION): each phase timer is the sum over the hops (each
 // measured from its hop's start, the tunnel DNS lookup before the hop included), time_total
 // and time_redirect run from the chain's start, header and request sizes add up, the body
-// sizes are the last hop's.
+// sizes are the last hop's. Also the readers of a libcurl handle that fill them.
 #pragma once
 
+#include <curl/curl.h>
+
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "write_out.hpp"
 
@@ -45,5 +49,16 @@ class ChainMeasure {
           starttransfer_us_ = 0;
   long header_size_ = 0, request_size_ = 0, num_connects_ = 0;
 };
+
+// One CURLINFO value of `easy` (nullopt/0 when libcurl has none).
+std::optional<std::string> info_string(CURL* easy, CURLINFO what);
+long info_long(CURL* easy, CURLINFO what);
+
+// What the perform that just ended measured; `before_us` is the time spent before it started.
+HopMeasure measure_hop(CURL* easy, int64_t before_us);
+
+// The last performed request's values (status, sizes, URLs, content type, HTTP version,
+// scheme, method, TLS verification result, libcurl's view of the addresses) into `info`.
+void read_transfer_info(CURL* easy, TransferInfo& info);
 
 }  // namespace wgnet::curl
