@@ -48,15 +48,22 @@ const std::vector<std::string> kHostKeys = {"ecdsa-sha2-nistp256", "ssh-ed25519"
                                             "ssh-rsa"};
 
 TEST(SessionMethods, KnownHostKeyTypeGoesFirst) {
-  EXPECT_EQ(host_key_preference("ssh-ed25519", kHostKeys),
+  EXPECT_EQ(host_key_preference({"ssh-ed25519"}, kHostKeys),
             "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-256,ssh-rsa");
-  EXPECT_EQ(host_key_preference("ssh-rsa", kHostKeys),
+  EXPECT_EQ(host_key_preference({"ssh-rsa"}, kHostKeys),
             "rsa-sha2-256,ssh-rsa,ecdsa-sha2-nistp256,ssh-ed25519");
 }
 
+TEST(SessionMethods, SeveralKnownTypesKeepLibssh2sOrderAmongThem) {
+  EXPECT_EQ(host_key_preference({"ssh-rsa", "ssh-ed25519"}, kHostKeys),
+            "ssh-ed25519,rsa-sha2-256,ssh-rsa,ecdsa-sha2-nistp256");
+  const std::vector<std::string> sha1_last = {"ssh-rsa", "rsa-sha2-512", "ssh-ed25519"};
+  EXPECT_EQ(host_key_preference({"ssh-rsa"}, sha1_last), "rsa-sha2-512,ssh-rsa,ssh-ed25519");
+}
+
 TEST(SessionMethods, NothingKnownOrUnsupportedChangesNothing) {
-  EXPECT_EQ(host_key_preference("", kHostKeys), "");
-  EXPECT_EQ(host_key_preference("ssh-dss", kHostKeys), "");
+  EXPECT_EQ(host_key_preference({}, kHostKeys), "");
+  EXPECT_EQ(host_key_preference({"ssh-dss"}, kHostKeys), "");
 }
 
 TEST(SessionMethods, TerrapinNeedsChachaOrEncryptThenMac) {

@@ -42,7 +42,7 @@ Result<void> ask_person(const ServerHostKey& key, const HostKeyPolicy& policy,
                         const HostKeyIo& io) {
   std::string fingerprint = sha256_fingerprint(key.blob);
   auto others = other_names_for_key(all_files(policy), policy.host, policy.port, key.type_name,
-                                    key.blob);
+                                    key.blob, policy.home);
   std::string prompt = unknown_host_prompt(host_label(policy.host, policy.address, policy.port),
                                            key.type_name, fingerprint, others);
   for (;;) {

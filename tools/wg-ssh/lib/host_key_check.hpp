@@ -24,6 +24,7 @@ struct HostKeyPolicy {
   bool quiet = false;  // -q: no "Permanently added" line
   std::vector<std::string> user_files;    // accepted keys go to the first one
   std::vector<std::string> global_files;  // read only
+  std::string home;  // shown as "~/" in the prompt's list of other names; may be empty
 };
 
 // Where the check talks to people. Defaults: stderr for messages, /dev/tty for the question.

@@ -87,21 +87,25 @@ Result<std::string> resolve_algorithm_list(std::string_view spec,
   return join(result);
 }
 
-std::string host_key_preference(std::string_view known_type,
+std::string host_key_preference(const std::vector<std::string>& known_types,
                                 const std::vector<std::string>& supported) {
-  if (known_type.empty()) return {};
+  auto produces_known = [&](const std::string& algorithm) {
+    for (const auto& type : known_types) {
+      if (algorithm == type) return true;
+      if (type == "ssh-rsa" && (algorithm == "rsa-sha2-512" || algorithm == "rsa-sha2-256")) {
+        return true;
+      }
+    }
+    return false;
+  };
   std::vector<std::string> first;
   for (const auto& name : supported) {
-    bool same = name == known_type ||
-                (known_type == "ssh-rsa" && (name == "rsa-sha2-512" || name == "rsa-sha2-256"));
-    if (same) first.push_back(name);
+    if (produces_known(name)) first.push_back(name);
   }
   if (first.empty()) return {};
-  if (known_type == "ssh-rsa") {  // the SHA-2 signatures first, as OpenSSH
-    std::stable_sort(first.begin(), first.end(), [](const std::string& a, const std::string& b) {
-      return a != "ssh-rsa" && b == "ssh-rsa";
-    });
-  }
+  // The SHA-2 signatures of an RSA key before SHA-1's, as OpenSSH.
+  std::stable_partition(first.begin(), first.end(),
+                        [](const std::string& name) { return name != "ssh-rsa"; });
   std::vector<std::string> order = first;
   for (const auto& name : supported) {
     if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);

@@ -20,12 +20,12 @@ Result<std::string> resolve_algorithm_list(std::string_view spec,
                                            const std::vector<std::string>& supported,
                                            std::string_view option);
 
-// OpenSSH's order_hostkeyalgs: when known_hosts already holds a key of type `known_type` for the
-// host, the host key algorithms that produce that type go first, so that the server shows the
-// key we can check instead of another one (which would read as a changed key). "ssh-rsa" keys
-// are signed as rsa-sha2-512, rsa-sha2-256 or ssh-rsa. Returns a list for
-// libssh2_session_method_pref, or empty when there is nothing to reorder.
-std::string host_key_preference(std::string_view known_type,
+// OpenSSH's order_hostkeyalgs: when known_hosts already holds keys of `known_types` for the
+// host, the host key algorithms that produce those types go first (in libssh2's order), so that
+// the server shows a key we can check instead of another one (which would read as a changed
+// key). "ssh-rsa" keys are signed as rsa-sha2-512, rsa-sha2-256 or ssh-rsa, the SHA-2 ones
+// first. Returns a list for libssh2_session_method_pref, or empty when nothing is known.
+std::string host_key_preference(const std::vector<std::string>& known_types,
                                 const std::vector<std::string>& supported);
 
 // The Terrapin prefix-truncation attack (CVE-2023-48795) needs chacha20-poly1305 or an

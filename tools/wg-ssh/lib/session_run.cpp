@@ -19,8 +19,6 @@
 #include "terminal_mode.hpp"
 #include "tunnel_report.hpp"
 
-extern char** environ;
-
 namespace wgnet::ssh {
 
 int diagnostics_verbosity(LogLevel level) {
@@ -58,9 +56,6 @@ class SessionRun {
   void send_environment(LIBSSH2_CHANNEL* channel);
   int finish(const SessionOutcome& outcome, bool tty);
   std::chrono::milliseconds server_wait() const;
-  std::string host_key_name() const {
-    return s_.host_key_alias.empty() ? s_.host_name : s_.host_key_alias;
-  }
   std::vector<std::string> known_hosts_files() const {
     std::vector<std::string> files = s_.user_known_hosts_files;
     files.insert(files.end(), s_.global_known_hosts_files.begin(),
@@ -135,11 +130,9 @@ Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
     debug(std::string(list.option) + ": " + *resolved);
   }
   if (s_.host_key_algorithms.empty()) {
-    // No key can ever equal the empty one: a known key of any type reads as "changed", and
-    // the check names its type.
-    HostKeyCheck known = check_host_key(known_hosts_files(), host_key_name(), s_.port, "", "");
     prefs.host_key = host_key_preference(
-        known.offending_key_type,
+        known_host_key_types(known_hosts_files(), host_key_lookup_name(s_),
+                             host_key_lookup_port(s_)),
         supported_algorithms(session_->get(), LIBSSH2_METHOD_HOSTKEY));
     if (!prefs.host_key.empty()) debug("preferring host key algorithms " + prefs.host_key);
   }
@@ -160,29 +153,19 @@ Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
 }
 
 void SessionRun::send_environment(LIBSSH2_CHANNEL* channel) {
-  auto set = [&](const std::string& name, const std::string& value) {
+  auto set = [&](const SetEnvVar& var) {
     auto rc = session_->drive(
         [&] {
-          return libssh2_channel_setenv_ex(channel, name.c_str(),
-                                           static_cast<unsigned>(name.size()), value.c_str(),
-                                           static_cast<unsigned>(value.size()));
+          return libssh2_channel_setenv_ex(channel, var.name.c_str(),
+                                           static_cast<unsigned>(var.name.size()),
+                                           var.value.c_str(),
+                                           static_cast<unsigned>(var.value.size()));
         },
         std::nullopt, server_wait());
-    if (!rc || *rc != 0) debug("the server did not accept the variable " + name);
+    if (!rc || *rc != 0) debug("the server did not accept the variable " + var.name);
   };
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view entry(*e);
-    size_t eq = entry.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string name(entry.substr(0, eq));
-    for (const auto& pattern : s_.send_env) {
-      if (match_pattern(name, pattern)) {
-        set(name, std::string(entry.substr(eq + 1)));
-        break;
-      }
-    }
-  }
-  for (const auto& var : s_.set_env) set(var.name, var.value);
+  for (const auto& var : env_to_send(s_, env_)) set(var);  // SendEnv
+  for (const auto& var : s_.set_env) set(var);             // SetEnv
 }
 
 Result<void> SessionRun::open_main_channel(bool tty) {
@@ -234,15 +217,16 @@ int SessionRun::run() {
   if (auto ok = connect(started_); !ok) return fail(ok.error());
 
   HostKeyPolicy policy;
-  policy.host = host_key_name();
+  policy.host = host_key_lookup_name(s_);
   policy.address = address_;
-  policy.port = s_.port;
+  policy.port = host_key_lookup_port(s_);
   policy.mode = s_.strict_host_key_checking;
   policy.batch_mode = s_.batch_mode;
   policy.hash_known_hosts = s_.hash_known_hosts;
   policy.quiet = quiet_;
   policy.user_files = s_.user_known_hosts_files;
   policy.global_files = s_.global_known_hosts_files;
+  policy.home = env_.home;
   auto debug_fn = [this](const std::string& line) { debug(line); };
   if (auto ok = verify_host_key(session_->host_key(), policy, default_host_key_io(debug_fn)); !ok) {
     return kSshErrorExit;  // already explained in OpenSSH's words
