@@ -259,6 +259,17 @@ teardown() {
   grep -q '^ssh.lab.wgnet ' "$HOME/.ssh/known_hosts"
 }
 
+@test "only an ED25519 key known (as OpenSSH records it): that key type is asked for and matches" {
+  lab_ssh_known_hosts "$HOME/.ssh/known_hosts"
+  grep ' ssh-ed25519 ' "$HOME/.ssh/known_hosts" >"$BATS_TEST_TMPDIR/ed25519_only"
+  mv "$BATS_TEST_TMPDIR/ed25519_only" "$HOME/.ssh/known_hosts"
+  [ "$(wc -l <"$HOME/.ssh/known_hosts")" -eq 1 ]
+  run --separate-stderr ssh_key -v -o StrictHostKeyChecking=yes "$LAB_SSH_USER@10.77.0.1" 'echo ed25519-known'
+  assert_success
+  assert_output "ed25519-known"
+  [[ "$stderr" == *"host key ssh-ed25519"* ]]
+}
+
 @test "hashed known_hosts entries match" {
   lab_ssh_known_hosts "$HOME/.ssh/known_hosts" hashed
   ! grep -q '10.77.0.1' "$HOME/.ssh/known_hosts"
