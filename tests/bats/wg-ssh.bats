@@ -38,6 +38,17 @@ teardown() {
   assert_equal "$remote" "$want"
 }
 
+@test "-n: the remote command reads /dev/null, not our stdin" {
+  with_stdin_data() { printf 'local data' | ssh_key "$@"; }
+  run --separate-stderr with_stdin_data -n "$LAB_SSH_USER@10.77.0.1" 'wc -c'
+  assert_success
+  assert_output "0"
+  # Without -n the same command gets our stdin: the test above can tell the two apart.
+  run --separate-stderr with_stdin_data "$LAB_SSH_USER@10.77.0.1" 'wc -c'
+  assert_success
+  assert_output "10"
+}
+
 @test "command mode: a command killed by a signal gives 255 and is reported" {
   run --separate-stderr ssh_key "$LAB_SSH_USER@10.77.0.1" 'echo before; kill -TERM $$'
   assert_equal "$status" 255

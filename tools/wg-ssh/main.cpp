@@ -56,6 +56,17 @@ int main(int argc, char** argv) {
     for (const auto& warning : settings->warnings) diag.warning(warning);
   }
 
+  // -n / StdinNull: stdin from /dev/null, as ssh does for commands run in the background (so no
+  // pty is asked for either, unless -tt forces one).
+  if (settings->stdin_null) {
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) {
+      diag.error("cannot open /dev/null for -n");
+      return ssh::kSshErrorExit;
+    }
+    ::close(null_fd);
+  }
+
   auto config = tools::load_tool_config(options.wg_config_path, diag);
   if (!config) return tools::report_error(diag, config.error(), tools::ExitStatusMap(255));
   // ConnectTimeout bounds the WireGuard handshake too: nothing is connected before it.
