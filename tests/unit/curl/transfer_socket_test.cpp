@@ -1,5 +1,7 @@
 // libcurl on connections from a Tunnel (the loopback double): the socket callbacks, the
-// connect() shim for libcurl 7.88's "already connected" bug, reuse and close.
+// connect()/getpeername()/getsockname() shim for libcurl 7.88 (its "already connected" bug,
+// its addresses from getpeername), reuse and close. The double's sockets are connected TCP
+// sockets, on which a real second connect() fails with EISCONN: these tests fail without it.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
@@ -76,6 +78,14 @@ TEST(TransferSocket, GetThroughTunnelSocketsReusesTheConnection) {
     auto endpoints = sockets.endpoints(fd, std::nullopt);
     ASSERT_TRUE(endpoints);
     EXPECT_EQ(endpoints->remote.port, server.port());
+    // libcurl reads the connection's addresses with getpeername()/getsockname(), which answer
+    // with the tunnel's endpoints for our sockets (a socketpair would say nothing).
+    char* primary = nullptr;
+    long local_port = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_PRIMARY_IP, &primary);
+    curl_easy_getinfo(easy.get(), CURLINFO_LOCAL_PORT, &local_port);
+    EXPECT_STREQ(primary, "127.0.0.1");
+    EXPECT_EQ(local_port, endpoints->local.port);
     easy.reset();  // closes the connection through the close callback
     EXPECT_EQ(sockets.open_count(), 0u);
     // After the close, the latest connection to that remote is still known for -w.
