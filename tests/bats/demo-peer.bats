@@ -86,3 +86,15 @@ web_v6() { printf 'GET / HTTP/1.0\r\n\r\n' | demo_nc -N fd00:200::1 80; }
   assert_equal "$status" 2
   assert_equal "$stderr" "wgnet-demo-peer: error: --forward '22': expected TUNNEL_PORT=ADDRESS:PORT"
 }
+
+@test "scripts/demo, the README's first command, runs every step to its end" {
+  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
+  run timeout -k 5 300 env WGNET_BUILD="$wgnc__build" "$WGNC_TOP/scripts/demo"
+  assert_success
+  assert_output --regexp $'\nhello from [^ ]+ over WireGuard\n'
+  assert_output --partial "Hello from inside the tunnel"
+  assert_output --regexp $'\n200 from (10\\.200\\.0\\.1|fd00:200::1)\n'
+  assert_output --partial $'\n"hello from inside the tunnel"\n'
+  assert_output --partial $'\nhello over IPv6\n'
+  assert_output --partial "demo: done."
+}

@@ -31,6 +31,7 @@ const std::vector<Record>& zone() {
   static const std::vector<Record> records = {
       {"echo", LDNS_RR_TYPE_A, kPeerV4},   {"echo", LDNS_RR_TYPE_AAAA, kPeerV6},
       {"www", LDNS_RR_TYPE_A, kPeerV4},    {"www", LDNS_RR_TYPE_AAAA, kPeerV6},
+      {"ssh", LDNS_RR_TYPE_A, kPeerV4},    {"ssh", LDNS_RR_TYPE_AAAA, kPeerV6},
       {"peer", LDNS_RR_TYPE_A, kPeerV4},   {"client", LDNS_RR_TYPE_A, kClientV4},
       {"hello", LDNS_RR_TYPE_TXT, "\"hello from inside the tunnel\""},
   };
