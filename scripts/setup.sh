@@ -15,6 +15,7 @@ build_pkgs=(build-essential cmake pkg-config libsodium-dev libssl-dev libb2-dev 
 test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 dnsmasq-base socat
   openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring
   openssl curl nginx  # lab web: test CA (openssl CLI), real curl, nginx = h2 HTTPS front
+  zsh fish  # the zsh and fish completion files are checked by the shells themselves
   bind9-dnsutils)  # real dig: wg-dig's output is compared with it
 
 missing=()
