@@ -7,6 +7,25 @@
 namespace wgnet::dns {
 namespace {
 
+using Deadline = std::optional<Clock::time_point>;
+using std::chrono::milliseconds;
+
+// When one wait ends: the try's own timeout, or the caller's deadline if that comes first.
+struct TryEnd {
+  Clock::time_point at;
+  bool capped = false;  // the caller's deadline, not the per-try timeout
+};
+
+TryEnd try_end(const ResolverConfig& config, Deadline deadline) {
+  Clock::time_point own = Clock::now() + config.timeout;
+  if (deadline && *deadline < own) return TryEnd{*deadline, true};
+  return TryEnd{own, false};
+}
+
+bool passed(Deadline deadline) {
+  return deadline && Clock::now() >= *deadline;
+}
+
 struct TypeState {
   QueryMessage query;
   bool final = false;     // NOERROR or NXDOMAIN seen: the answer for this type
@@ -22,21 +41,26 @@ std::string about(const IpAddress& server, const std::string& message) {
   return "DNS server " + who + ": " + message;
 }
 
-// The TCP retry of a truncated UDP reply.
+// The TCP retry of a truncated UDP reply: connect and exchange within one try's time.
 Result<AcceptedReply> retry_over_tcp(QueryMessage& query, const IpAddress& server,
-                                     const ResolverConfig& config, Transport& transport) {
+                                     const ResolverConfig& config, Transport& transport,
+                                     Deadline deadline) {
   renew_id(query);
-  auto fd = transport.open_tcp(server, config.port, config.timeout);
+  TryEnd end = try_end(config, deadline);
+  auto left = std::chrono::ceil<milliseconds>(end.at - Clock::now());
+  // A zero connect timeout could mean "none" to the transport: never pass one.
+  if (left <= milliseconds::zero()) return make_error(ErrorCode::kTimeout, "no time left");
+  auto fd = transport.open_tcp(server, config.port, left);
   if (!fd) return fd.error();
-  return tcp_exchange(fd->get(), query, Clock::now() + config.timeout);
+  return tcp_exchange(fd->get(), query, end.at);
 }
 
 // Records one accepted reply into `state`; returns the failure detail when it is not usable.
 std::string take_reply(TypeState& state, AcceptedReply reply, const IpAddress& server,
-                       const ResolverConfig& config, Transport& transport) {
+                       const ResolverConfig& config, Transport& transport, Deadline deadline) {
   state.answered = true;
   if (ldns_pkt_tc(reply.packet.get())) {
-    auto full = retry_over_tcp(state.query, server, config, transport);
+    auto full = retry_over_tcp(state.query, server, config, transport, deadline);
     if (full) {
       reply = std::move(*full);
     } else if (answer_addresses(*reply.packet, *state.query.qname, state.query.qtype).empty()) {
@@ -55,10 +79,11 @@ std::string take_reply(TypeState& state, AcceptedReply reply, const IpAddress& s
 }
 
 LookupOutcome summarize(const std::vector<TypeState>& states, bool server_failed,
-                        std::string detail, std::vector<IpAddress> silent) {
+                        std::string detail, std::vector<IpAddress> silent, bool out_of_time) {
   LookupOutcome out;
   out.detail = std::move(detail);
   out.silent = std::move(silent);
+  out.out_of_time = out_of_time;
   bool all_final = true;
   bool nxdomain = false;
   for (const TypeState& s : states) {
@@ -94,7 +119,8 @@ bool done(const std::vector<TypeState>& states) {
 
 Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const uint16_t> qtypes,
                                        const std::vector<IpAddress>& servers,
-                                       const ResolverConfig& config, Transport& transport) {
+                                       const ResolverConfig& config, Transport& transport,
+                                       Deadline deadline) {
   std::vector<TypeState> states;
   for (uint16_t qtype : qtypes) {
     // No EDNS: a stub asking for addresses rarely needs more than 512 bytes, and TC handles
@@ -110,10 +136,15 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
   bool server_failed = false;
   std::string detail;
   std::vector<IpAddress> silent;
+  bool out_of_time = false;
   int attempts = std::max(1, config.attempts);
-  for (int round = 0; round < attempts; ++round) {
+  for (int round = 0; round < attempts && !out_of_time; ++round) {
     for (const IpAddress& server : servers) {
-      if (done(states)) return summarize(states, server_failed, detail, silent);
+      if (done(states)) return summarize(states, server_failed, detail, silent, false);
+      if (passed(deadline)) {
+        out_of_time = true;
+        break;
+      }
       std::vector<const QueryMessage*> pending;
       std::vector<TypeState*> pending_states;
       for (TypeState& s : states) {
@@ -129,7 +160,8 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
         continue;
       }
       std::vector<std::optional<AcceptedReply>> replies;
-      auto sent = udp_exchange(fd->get(), pending, Clock::now() + config.timeout, replies);
+      TryEnd end = try_end(config, deadline);
+      auto sent = udp_exchange(fd->get(), pending, end.at, replies);
       if (!sent) {
         detail = about(server, sent.error().message);
         continue;
@@ -138,8 +170,8 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
       for (size_t i = 0; i < replies.size(); ++i) {
         if (!replies[i]) continue;
         answered = true;
-        std::string failure =
-            take_reply(*pending_states[i], std::move(*replies[i]), server, config, transport);
+        std::string failure = take_reply(*pending_states[i], std::move(*replies[i]), server, config,
+                                         transport, deadline);
         if (!failure.empty()) {
           server_failed = true;
           detail = std::move(failure);
@@ -148,9 +180,11 @@ Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const ui
       if (!answered && std::find(silent.begin(), silent.end(), server) == silent.end()) {
         silent.push_back(server);
       }
+      // A wait the deadline cut short: this try did not get its full time, and no other will.
+      if (end.capped && !done(states) && passed(deadline)) out_of_time = true;
     }
   }
-  return summarize(states, server_failed, detail, silent);
+  return summarize(states, server_failed, detail, silent, out_of_time && !done(states));
 }
 
 }  // namespace wgnet::dns

@@ -9,6 +9,9 @@
 namespace wgnet::dns {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
 constexpr size_t MAX_NAME_LEN = 253;  // presentation form, without the trailing dot
 
 std::string join(const std::vector<std::string>& parts) {
@@ -64,18 +67,29 @@ std::string plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+std::string allowed(milliseconds budget) {
+  return "within the " + std::to_string(budget.count()) + " ms allowed";
+}
+
+// `budget`: the time the caller allowed, when its deadline cut the lookup short.
 Error no_reply_error(const std::string& name, const ResolverConfig& config,
-                     const LookupOutcome& outcome) {
+                     const LookupOutcome& outcome, std::optional<milliseconds> budget) {
   std::string msg = "could not resolve " + name + ": ";
   if (outcome.silent.empty() && !outcome.detail.empty()) {
     // Not one server was even reached: say why rather than "no reply".
     return make_error(ErrorCode::kResolve, msg + outcome.detail);
   }
-  msg += "no reply from DNS server(s) " + server_list(config.servers) + " (" +
-         plural(std::max(1, config.attempts), "attempt") + ", " +
-         std::to_string(config.timeout.count()) + " ms each)";
+  if (outcome.out_of_time && budget) {
+    // Only the servers asked: the deadline may have come before the others' turn.
+    const auto& asked = outcome.silent.empty() ? config.servers : outcome.silent;
+    msg += "no reply from DNS server(s) " + server_list(asked) + " " + allowed(*budget);
+  } else {
+    msg += "no reply from DNS server(s) " + server_list(config.servers) + " (" +
+           plural(std::max(1, config.attempts), "attempt") + ", " +
+           std::to_string(config.timeout.count()) + " ms each)";
+  }
   if (!outcome.detail.empty()) msg += "; last error: " + outcome.detail;
-  return make_error(ErrorCode::kResolve, msg);
+  return make_error(outcome.out_of_time ? ErrorCode::kTimeout : ErrorCode::kResolve, msg);
 }
 
 }  // namespace
@@ -102,7 +116,8 @@ std::vector<IpAddress> interleave_families(const std::vector<IpAddress>& address
 Resolver::Resolver(ResolverConfig config, Transport& transport)
     : config_(std::move(config)), transport_(transport) {}
 
-Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressFamily family) {
+Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressFamily family,
+                                                 std::optional<Clock::time_point> deadline) {
   if (auto ip = IpAddress::parse(name)) return literal(*ip, name, family);
   if (config_.servers.empty()) return no_dns_server_error();
   std::string_view bare = name.ends_with('.') ? name.substr(0, name.size() - 1) : name;
@@ -121,9 +136,20 @@ Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressF
   bool nodata = false;
   std::string server_failure;
   const std::string quoted(name);
+  // For the message only: what the caller allowed, rounded up as it was most likely given.
+  std::optional<milliseconds> budget;
+  if (deadline) {
+    budget =
+        std::max(milliseconds::zero(), std::chrono::ceil<milliseconds>(*deadline - Clock::now()));
+  }
 
   for (const std::string& candidate : search_candidates(name, config_.search, config_.ndots)) {
-    auto outcome = lookup_addresses(candidate, qtypes, servers, config_, transport_);
+    if (deadline && Clock::now() >= *deadline) {
+      std::string asked = tried.empty() ? "" : "; tried " + join(tried);
+      return make_error(ErrorCode::kTimeout,
+                        "could not resolve " + quoted + ": no answer " + allowed(*budget) + asked);
+    }
+    auto outcome = lookup_addresses(candidate, qtypes, servers, config_, transport_, deadline);
     if (!outcome) continue;  // the name plus a search domain grew too long: not a candidate
     tried.push_back(candidate);
     switch (outcome->status) {
@@ -139,7 +165,7 @@ Result<std::vector<IpAddress>> Resolver::resolve(std::string_view name, AddressF
         break;
       case LookupStatus::kNoReply:
         // Stop here: every further name would wait for the same silent servers.
-        return no_reply_error(quoted, config_, *outcome);
+        return no_reply_error(quoted, config_, *outcome, budget);
     }
     demote(servers, outcome->silent);
   }

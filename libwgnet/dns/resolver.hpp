@@ -53,7 +53,13 @@ class Resolver {
   // Errors: kResolve when there are no servers, the name does not exist (NXDOMAIN), has no
   // address of the family (NODATA), the servers fail (SERVFAIL) or never answer;
   // kInvalidArgument for a malformed name or a literal of the wrong family.
-  Result<std::vector<IpAddress>> resolve(std::string_view name, AddressFamily family);
+  // `deadline` (the caller's time budget, e.g. curl's -m) caps every wait: a try waits until
+  // min(now + timeout, deadline), and no further round or search name is asked once it has
+  // passed. When it ends the lookup the error is kTimeout ("... within the N ms allowed"), not
+  // kResolve: the name may well exist.
+  Result<std::vector<IpAddress>> resolve(
+      std::string_view name, AddressFamily family,
+      std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
   // Lower level, for wg-dig: one query to one server with explicit flags. Returns the raw reply
   // (checked to answer this query: ID, QR, question) whatever its RCODE, and whether it came
