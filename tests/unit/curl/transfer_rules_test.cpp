@@ -357,29 +357,29 @@ TEST(TransferError, DialFailuresExplainCouldntConnect) {
 
 TEST(TransferInfoChain, TimersAddUpAcrossHops) {
   ChainMeasure chain;
-  HopMeasure redirect{1000, 10, 200, 0, 210, 500, 600, 100, 50, 1};
-  HopMeasure final_hop{2000, 5, 100, 300, 310, 400, 900, 120, 60, 0};
+  HopMeasure redirect{1000, {10, 200, 0, 210, 500, 600, 100, 50, 1}};
+  HopMeasure final_hop{2000, {5, 100, 300, 310, 400, 900, 120, 60, 0}};
   chain.add_hop(redirect);
   chain.add_hop(final_hop);
   TransferInfo info;
   info.size_download = 3900;
   chain.fill(info);
-  EXPECT_EQ(info.time_total_us, 1000 + 600 + 2000 + 900);
-  EXPECT_EQ(info.time_redirect_us, 1600);
-  EXPECT_EQ(info.time_namelookup_us, (1000 + 10) + (2000 + 5));
-  EXPECT_EQ(info.time_connect_us, (1000 + 200) + (2000 + 100));
-  EXPECT_EQ(info.time_appconnect_us, 2000 + 300);  // the plain-HTTP hop had none
-  EXPECT_EQ(info.time_starttransfer_us, (1000 + 500) + (2000 + 400));
-  EXPECT_EQ(info.size_header, 220);
-  EXPECT_EQ(info.size_request, 110);
-  EXPECT_EQ(info.num_connects, 1);
+  EXPECT_EQ(info.measure.total_us, 1000 + 600 + 2000 + 900);
+  EXPECT_EQ(info.measure.redirect_us, 1600);
+  EXPECT_EQ(info.measure.namelookup_us, (1000 + 10) + (2000 + 5));
+  EXPECT_EQ(info.measure.connect_us, (1000 + 200) + (2000 + 100));
+  EXPECT_EQ(info.measure.appconnect_us, 2000 + 300);  // the plain-HTTP hop had none
+  EXPECT_EQ(info.measure.starttransfer_us, (1000 + 500) + (2000 + 400));
+  EXPECT_EQ(info.measure.header_size, 220);
+  EXPECT_EQ(info.measure.request_size, 110);
+  EXPECT_EQ(info.measure.num_connects, 1);
   EXPECT_EQ(info.speed_download, 3900 * 1000000LL / 4500);
 
   ChainMeasure single;
   single.add_hop(final_hop);
   TransferInfo one;
   single.fill(one);
-  EXPECT_EQ(one.time_redirect_us, 0);
+  EXPECT_EQ(one.measure.redirect_us, 0);
   EXPECT_EQ(one.speed_download, 0);
 }
 

@@ -132,7 +132,7 @@ TransferInfo info_from(const WriteOutTransfer& t) {
   i.local_port = static_cast<long>(num("local_port"));
   i.method = m["method"].text;
   i.num_certs = static_cast<long>(num("num_certs"));
-  i.num_connects = static_cast<long>(num("num_connects"));
+  i.measure.num_connects = static_cast<long>(num("num_connects"));
   i.num_headers = static_cast<long>(num("num_headers"));
   i.num_redirects = static_cast<long>(num("num_redirects"));
   i.proxy_ssl_verify_result = static_cast<long>(num("proxy_ssl_verify_result"));
@@ -143,19 +143,19 @@ TransferInfo info_from(const WriteOutTransfer& t) {
   EXPECT_EQ(num("response_code"), i.http_code);
   i.scheme = str("scheme").value_or("");
   i.size_download = num("size_download");
-  i.size_header = static_cast<long>(num("size_header"));
-  i.size_request = static_cast<long>(num("size_request"));
+  i.measure.header_size = static_cast<long>(num("size_header"));
+  i.measure.request_size = static_cast<long>(num("size_request"));
   i.size_upload = num("size_upload");
   i.speed_download = num("speed_download");
   i.speed_upload = num("speed_upload");
   i.ssl_verify_result = static_cast<long>(num("ssl_verify_result"));
-  i.time_appconnect_us = micros(m["time_appconnect"].text);
-  i.time_connect_us = micros(m["time_connect"].text);
-  i.time_namelookup_us = micros(m["time_namelookup"].text);
-  i.time_pretransfer_us = micros(m["time_pretransfer"].text);
-  i.time_redirect_us = micros(m["time_redirect"].text);
-  i.time_starttransfer_us = micros(m["time_starttransfer"].text);
-  i.time_total_us = micros(m["time_total"].text);
+  i.measure.appconnect_us = micros(m["time_appconnect"].text);
+  i.measure.connect_us = micros(m["time_connect"].text);
+  i.measure.namelookup_us = micros(m["time_namelookup"].text);
+  i.measure.pretransfer_us = micros(m["time_pretransfer"].text);
+  i.measure.redirect_us = micros(m["time_redirect"].text);
+  i.measure.starttransfer_us = micros(m["time_starttransfer"].text);
+  i.measure.total_us = micros(m["time_total"].text);
   i.url = m["url"].text;
   i.url_effective = m["url_effective"].text;
   i.urlnum = static_cast<long>(num("urlnum"));
@@ -213,8 +213,8 @@ TEST(WriteOut, SegmentsKeepTheirStreamInOrder) {
 
 TEST(WriteOut, TimesAndSizesAsCurlFormatsThem) {
   TransferInfo info;
-  info.time_total_us = 12'000'007;
-  info.time_connect_us = 999'999;
+  info.measure.total_us = 12'000'007;
+  info.measure.connect_us = 999'999;
   info.size_download = 10'485'760;
   info.speed_download = 1'234'567;
   EXPECT_EQ(write_out_text(format_write_out("%{time_total} %{time_connect} %{time_redirect}", info)),

@@ -3,10 +3,27 @@
 namespace wgnet::curl {
 namespace {
 
-// A phase that happened counts from the hop's start, our DNS lookup included.
-void add_phase(int64_t& sum, int64_t before_us, int64_t phase_us) {
-  if (phase_us > 0) sum += before_us + phase_us;
-}
+// The phases a hop may or may not reach, and the counts; each with the CURLINFO that reports it.
+struct PhaseTimer {
+  CURLINFO what;
+  int64_t TransferMeasure::*field;
+};
+constexpr PhaseTimer kPhaseTimers[] = {
+    {CURLINFO_NAMELOOKUP_TIME_T, &TransferMeasure::namelookup_us},
+    {CURLINFO_CONNECT_TIME_T, &TransferMeasure::connect_us},
+    {CURLINFO_APPCONNECT_TIME_T, &TransferMeasure::appconnect_us},
+    {CURLINFO_PRETRANSFER_TIME_T, &TransferMeasure::pretransfer_us},
+    {CURLINFO_STARTTRANSFER_TIME_T, &TransferMeasure::starttransfer_us},
+};
+struct Count {
+  CURLINFO what;
+  long TransferMeasure::*field;
+};
+constexpr Count kCounts[] = {
+    {CURLINFO_HEADER_SIZE, &TransferMeasure::header_size},
+    {CURLINFO_REQUEST_SIZE, &TransferMeasure::request_size},
+    {CURLINFO_NUM_CONNECTS, &TransferMeasure::num_connects},
+};
 
 int64_t per_second(int64_t bytes, int64_t us) {
   return us > 0 ? static_cast<int64_t>(static_cast<double>(bytes) * 1e6 / static_cast<double>(us))
@@ -36,15 +53,9 @@ long info_long(CURL* easy, CURLINFO what) {
 HopMeasure measure_hop(CURL* easy, int64_t before_us) {
   HopMeasure m;
   m.before_us = before_us;
-  m.namelookup_us = info_off(easy, CURLINFO_NAMELOOKUP_TIME_T);
-  m.connect_us = info_off(easy, CURLINFO_CONNECT_TIME_T);
-  m.appconnect_us = info_off(easy, CURLINFO_APPCONNECT_TIME_T);
-  m.pretransfer_us = info_off(easy, CURLINFO_PRETRANSFER_TIME_T);
-  m.starttransfer_us = info_off(easy, CURLINFO_STARTTRANSFER_TIME_T);
-  m.total_us = info_off(easy, CURLINFO_TOTAL_TIME_T);
-  m.header_size = info_long(easy, CURLINFO_HEADER_SIZE);
-  m.request_size = info_long(easy, CURLINFO_REQUEST_SIZE);
-  m.num_connects = info_long(easy, CURLINFO_NUM_CONNECTS);
+  for (const auto& [what, field] : kPhaseTimers) m.curl.*field = info_off(easy, what);
+  m.curl.total_us = info_off(easy, CURLINFO_TOTAL_TIME_T);
+  for (const auto& [what, field] : kCounts) m.curl.*field = info_long(easy, what);
   return m;
 }
 
@@ -67,32 +78,20 @@ void read_transfer_info(CURL* easy, TransferInfo& info) {
 }
 
 void ChainMeasure::add_hop(const HopMeasure& hop) {
-  redirect_us_ = total_us_;
-  total_us_ += hop.before_us + hop.total_us;
-  add_phase(namelookup_us_, hop.before_us, hop.namelookup_us);
-  add_phase(connect_us_, hop.before_us, hop.connect_us);
-  add_phase(appconnect_us_, hop.before_us, hop.appconnect_us);
-  add_phase(pretransfer_us_, hop.before_us, hop.pretransfer_us);
-  add_phase(starttransfer_us_, hop.before_us, hop.starttransfer_us);
-  header_size_ += hop.header_size;
-  request_size_ += hop.request_size;
-  num_connects_ += hop.num_connects;
+  sum_.redirect_us = sum_.total_us;
+  sum_.total_us += hop.before_us + hop.curl.total_us;
+  // A phase that happened counts from the hop's start, our DNS lookup included.
+  for (const auto& timer : kPhaseTimers) {
+    if (hop.curl.*timer.field > 0) sum_.*timer.field += hop.before_us + hop.curl.*timer.field;
+  }
+  for (const auto& count : kCounts) sum_.*count.field += hop.curl.*count.field;
   ++hops_;
 }
 
 void ChainMeasure::fill(TransferInfo& info) const {
-  info.time_namelookup_us = namelookup_us_;
-  info.time_connect_us = connect_us_;
-  info.time_appconnect_us = appconnect_us_;
-  info.time_pretransfer_us = pretransfer_us_;
-  info.time_starttransfer_us = starttransfer_us_;
-  info.time_redirect_us = hops_ > 1 ? redirect_us_ : 0;
-  info.time_total_us = total_us_;
-  info.size_header = header_size_;
-  info.size_request = request_size_;
-  info.num_connects = num_connects_;
-  info.speed_download = per_second(info.size_download, total_us_);
-  info.speed_upload = per_second(info.size_upload, total_us_);
+  info.measure = sum_;  // redirect_us is 0 unless there were hops before the last
+  info.speed_download = per_second(info.size_download, sum_.total_us);
+  info.speed_upload = per_second(info.size_upload, sum_.total_us);
 }
 
 }  // namespace wgnet::curl

@@ -16,18 +16,10 @@
 namespace wgnet::curl {
 
 // What one hop measured: the time spent before libcurl started (the tunnel's DNS lookup), then
-// libcurl's CURLINFO_*_TIME_T (microseconds from its start; 0 when the phase did not happen).
+// libcurl's own values (redirect_us stays 0: wg-curl follows redirects itself).
 struct HopMeasure {
   int64_t before_us = 0;
-  int64_t namelookup_us = 0;
-  int64_t connect_us = 0;
-  int64_t appconnect_us = 0;
-  int64_t pretransfer_us = 0;
-  int64_t starttransfer_us = 0;
-  int64_t total_us = 0;
-  long header_size = 0;
-  long request_size = 0;
-  long num_connects = 0;
+  TransferMeasure curl;
 };
 
 class ChainMeasure {
@@ -43,11 +35,7 @@ class ChainMeasure {
 
  private:
   int hops_ = 0;
-  int64_t total_us_ = 0;     // all hops so far
-  int64_t redirect_us_ = 0;  // all hops before the last
-  int64_t namelookup_us_ = 0, connect_us_ = 0, appconnect_us_ = 0, pretransfer_us_ = 0,
-          starttransfer_us_ = 0;
-  long header_size_ = 0, request_size_ = 0, num_connects_ = 0;
+  TransferMeasure sum_;  // total_us: all hops so far; redirect_us: all hops before the last
 };
 
 // One CURLINFO value of `easy` (nullopt/0 when libcurl has none).

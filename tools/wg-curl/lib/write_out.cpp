@@ -139,7 +139,7 @@ Value value_of(const VarSpec& spec, const TransferInfo& t) {
     case Var::kLocalPort: return num(t.local_port);
     case Var::kMethod: return str(t.method);
     case Var::kNumCerts: return num(t.num_certs);
-    case Var::kNumConnects: return num(t.num_connects);
+    case Var::kNumConnects: return num(t.measure.num_connects);
     case Var::kNumHeaders: return num(t.num_headers);
     case Var::kNumRedirects: return num(t.num_redirects);
     case Var::kProxySslVerifyResult: return num(t.proxy_ssl_verify_result);
@@ -151,19 +151,19 @@ Value value_of(const VarSpec& spec, const TransferInfo& t) {
       if (t.scheme.empty()) return {};  // libcurl has none before a connection
       return str(t.scheme);
     case Var::kSizeDownload: return num(t.size_download);
-    case Var::kSizeHeader: return num(t.size_header);
-    case Var::kSizeRequest: return num(t.size_request);
+    case Var::kSizeHeader: return num(t.measure.header_size);
+    case Var::kSizeRequest: return num(t.measure.request_size);
     case Var::kSizeUpload: return num(t.size_upload);
     case Var::kSpeedDownload: return num(t.speed_download);
     case Var::kSpeedUpload: return num(t.speed_upload);
     case Var::kSslVerifyResult: return num(t.ssl_verify_result);
-    case Var::kTimeAppconnect: return {true, Kind::kTime, time_text(t.time_appconnect_us)};
-    case Var::kTimeConnect: return {true, Kind::kTime, time_text(t.time_connect_us)};
-    case Var::kTimeNamelookup: return {true, Kind::kTime, time_text(t.time_namelookup_us)};
-    case Var::kTimePretransfer: return {true, Kind::kTime, time_text(t.time_pretransfer_us)};
-    case Var::kTimeRedirect: return {true, Kind::kTime, time_text(t.time_redirect_us)};
-    case Var::kTimeStarttransfer: return {true, Kind::kTime, time_text(t.time_starttransfer_us)};
-    case Var::kTimeTotal: return {true, Kind::kTime, time_text(t.time_total_us)};
+    case Var::kTimeAppconnect: return {true, Kind::kTime, time_text(t.measure.appconnect_us)};
+    case Var::kTimeConnect: return {true, Kind::kTime, time_text(t.measure.connect_us)};
+    case Var::kTimeNamelookup: return {true, Kind::kTime, time_text(t.measure.namelookup_us)};
+    case Var::kTimePretransfer: return {true, Kind::kTime, time_text(t.measure.pretransfer_us)};
+    case Var::kTimeRedirect: return {true, Kind::kTime, time_text(t.measure.redirect_us)};
+    case Var::kTimeStarttransfer: return {true, Kind::kTime, time_text(t.measure.starttransfer_us)};
+    case Var::kTimeTotal: return {true, Kind::kTime, time_text(t.measure.total_us)};
     case Var::kUrl: return str(t.url);
     case Var::kUrlEffective: return str(t.url_effective);
     case Var::kUrlnum: return num(t.urlnum);

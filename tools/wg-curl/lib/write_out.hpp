@@ -24,6 +24,22 @@
 
 namespace wgnet::curl {
 
+// libcurl's phase timers (CURLINFO_*_TIME_T: microseconds since the transfer's start, 0 when the
+// phase did not happen) and the counts that add up over a redirect chain. One hop's values as
+// libcurl reports them, or a whole chain's as -w shows them (see ChainMeasure).
+struct TransferMeasure {
+  int64_t namelookup_us = 0;
+  int64_t connect_us = 0;
+  int64_t appconnect_us = 0;
+  int64_t pretransfer_us = 0;
+  int64_t starttransfer_us = 0;
+  int64_t total_us = 0;
+  long header_size = 0;              // CURLINFO_HEADER_SIZE: all response headers received
+  long request_size = 0;             // CURLINFO_REQUEST_SIZE
+  long num_connects = 0;             // CURLINFO_NUM_CONNECTS
+  int64_t redirect_us = 0;           // the hops before the last (0 for a single hop)
+};
+
 // What libcurl's curl_easy_getinfo reports after one transfer (times in seconds since its
 // start, as CURLINFO_*_TIME_T microseconds), plus what the tool knows.
 struct TransferInfo {
@@ -31,23 +47,15 @@ struct TransferInfo {
   long http_connect = 0;             // CURLINFO_HTTP_CONNECTCODE (no proxies: 0)
   int64_t size_download = 0;         // body bytes received
   int64_t size_upload = 0;           // body bytes sent
-  long size_header = 0;              // CURLINFO_HEADER_SIZE: all response headers received
-  long size_request = 0;             // CURLINFO_REQUEST_SIZE
   int64_t speed_download = 0;        // bytes/s
   int64_t speed_upload = 0;          // bytes/s
-  int64_t time_namelookup_us = 0;    // microseconds
-  int64_t time_connect_us = 0;
-  int64_t time_appconnect_us = 0;
-  int64_t time_pretransfer_us = 0;
-  int64_t time_starttransfer_us = 0;
-  int64_t time_redirect_us = 0;
-  int64_t time_total_us = 0;
+  // %{time_*}, %{size_header}, %{size_request}, %{num_connects}
+  TransferMeasure measure;
   std::string url;                   // %{url}: the URL as given on the command line
   std::string url_effective;         // CURLINFO_EFFECTIVE_URL
   std::optional<std::string> redirect_url;  // CURLINFO_REDIRECT_URL (unset: none)
   std::optional<std::string> referer;       // CURLINFO_REFERER (unset: none sent)
   long num_redirects = 0;
-  long num_connects = 0;
   long num_headers = 0;              // headers in the last response
   std::optional<std::string> content_type;  // unset: no Content-Type
   std::string remote_ip;             // CURLINFO_PRIMARY_IP ("" before a connection)
