@@ -55,26 +55,28 @@ int copy_endpoint(const Endpoint& endpoint, sockaddr* addr, socklen_t* length) {
   return 0;
 }
 
+// An in_addr or in6_addr and a port in network byte order as an Endpoint.
+template <class InAddr>
+Endpoint endpoint_of(const InAddr& address, in_port_t port) {
+  Endpoint ep;
+  ep.ip = IpAddress::from_bytes(
+      std::span(reinterpret_cast<const uint8_t*>(&address), sizeof address));
+  ep.port = ntohs(port);
+  return ep;
+}
+
 }  // namespace
 
 std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr* addr, socklen_t length) {
   if (addr->sa_family == AF_INET && length >= static_cast<socklen_t>(sizeof(sockaddr_in))) {
     sockaddr_in sin;
     std::memcpy(&sin, addr, sizeof sin);
-    Endpoint ep;
-    ep.ip = IpAddress::from_bytes(
-        std::span(reinterpret_cast<const uint8_t*>(&sin.sin_addr), sizeof sin.sin_addr));
-    ep.port = ntohs(sin.sin_port);
-    return ep;
+    return endpoint_of(sin.sin_addr, sin.sin_port);
   }
   if (addr->sa_family == AF_INET6 && length >= static_cast<socklen_t>(sizeof(sockaddr_in6))) {
     sockaddr_in6 sin6;
     std::memcpy(&sin6, addr, sizeof sin6);
-    Endpoint ep;
-    ep.ip = IpAddress::from_bytes(
-        std::span(reinterpret_cast<const uint8_t*>(&sin6.sin6_addr), sizeof sin6.sin6_addr));
-    ep.port = ntohs(sin6.sin6_port);
-    return ep;
+    return endpoint_of(sin6.sin6_addr, sin6.sin6_port);
   }
   return std::nullopt;
 }
