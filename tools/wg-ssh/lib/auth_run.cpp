@@ -6,14 +6,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "auth_keys.hpp"
 #include "known_hosts.hpp"
 #include "session_error.hpp"
 #include "terminal_prompt.hpp"
+#include "text_file.hpp"
 
 namespace wgnet::ssh {
 namespace {
@@ -31,14 +30,6 @@ struct SecretGuard {
   std::string& secret;
   ~SecretGuard() { wipe(secret); }
 };
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool file_exists(const std::string& path) {
   struct stat st {};
@@ -216,7 +207,7 @@ void Authenticator::load_agent() {
 
 void Authenticator::load_files() {
   for (const auto& path : request_.identity_files) {
-    auto text = read_file(path);
+    auto text = read_text_file(path);
     if (!text) {
       if (!request_.identity_files_default || file_exists(path)) {
         warn("Warning: Identity file " + path + " not accessible: " + std::strerror(errno) + ".");
@@ -227,7 +218,7 @@ void Authenticator::load_files() {
     identity.path = path;
     identity.info = inspect_private_key(*text);
     wipe(*text);
-    if (auto pub = read_file(path + ".pub")) {
+    if (auto pub = read_text_file(path + ".pub")) {
       std::string blob = parse_public_key_line(*pub);
       if (!blob.empty()) {
         identity.pub_path = path + ".pub";

@@ -12,10 +12,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "ssh_config.hpp"
+#include "text_file.hpp"
 
 namespace wgnet::ssh {
 namespace {
@@ -108,28 +107,6 @@ bool host_field_matches(std::string_view field, std::string_view name) {
   return match_host_patterns(name, patterns);
 }
 
-template <class Visit>
-void for_each_line(std::string_view text, Visit visit) {
-  int line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    visit(text.substr(start, end - start), line_no);
-    start = end + 1;
-  }
-}
-
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  out = buf.str();
-  return true;
-}
-
 // The state of one lookup across several files, as check_hostkeys_by_key_or_type folds it.
 struct Lookup {
   Lookup(std::string n, std::string_view b) : name(std::move(n)), blob(b) {}
@@ -208,8 +185,7 @@ HostKeyCheck check_sources(const Sources& sources, std::string_view host, uint16
 Sources read_sources(const std::vector<std::string>& files) {
   Sources sources;
   for (const auto& file : files) {
-    std::string text;
-    if (read_file(file, text)) sources.emplace_back(file, std::move(text));
+    if (auto text = read_text_file(file)) sources.emplace_back(file, std::move(*text));
   }
   return sources;
 }
@@ -328,8 +304,8 @@ Result<void> append_host_key(const std::string& file, std::string_view host, uin
                                           file + "): " + std::strerror(errno));
   }
   // A file whose last line lacks its newline would glue our entry onto it.
-  std::string existing;
-  if (read_file(file, existing) && !existing.empty() && existing.back() != '\n') {
+  auto existing = read_text_file(file);
+  if (existing && !existing->empty() && existing->back() != '\n') {
     line.insert(line.begin(), '\n');
   }
   size_t done = 0;

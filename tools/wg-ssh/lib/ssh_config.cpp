@@ -4,9 +4,9 @@
 #include <glob.h>
 
 #include <cctype>
-#include <fstream>
 #include <memory>
-#include <sstream>
+
+#include "text_file.hpp"
 
 namespace wgnet::ssh {
 namespace {
@@ -25,15 +25,6 @@ Error config_error(std::string message) {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-bool read_whole_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  out = buf.str();
-  return true;
-}
-
 }  // namespace
 
 // Builds one SshConfigFile from a file and the files it includes.
@@ -44,17 +35,12 @@ class ConfigParser {
   Result<void> parse_text(std::string_view text, const std::string& path,
                           const std::vector<HostCondition>& base, int depth) {
     std::vector<HostCondition> current;  // this file's own Host/Match condition
-    int line_no = 0;
-    size_t start = 0;
-    while (start < text.size()) {
-      size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      ++line_no;
-      auto r = parse_one(text.substr(start, end - start), path, line_no, base, current, depth);
-      if (!r) return r;
-      start = end + 1;
-    }
-    return {};
+    Result<void> result;
+    for_each_line(text, [&](std::string_view line, int line_no) {
+      result = parse_one(line, path, line_no, base, current, depth);
+      return result.ok();  // the first bad line ends the file
+    });
+    return result;
   }
 
  private:
@@ -127,9 +113,9 @@ class ConfigParser {
       if (rc != 0) return config_error(config_location(entry) + "include \"" + arg + "\" glob failed");
       for (size_t i = 0; i < g.gl_pathc; ++i) {
         std::string path = g.gl_pathv[i];
-        std::string text;
-        if (!read_whole_file(path, text)) continue;
-        if (auto r = parse_text(text, path, entry.conditions, depth + 1); !r) return r;
+        auto text = read_text_file(path);
+        if (!text) continue;
+        if (auto r = parse_text(*text, path, entry.conditions, depth + 1); !r) return r;
       }
     }
     return {};
@@ -151,12 +137,12 @@ Result<SshConfigFile> SshConfigFile::parse(std::string_view text, const std::str
 
 Result<SshConfigFile> SshConfigFile::load(const std::string& path,
                                           const ConfigLoadContext& context) {
-  std::string text;
-  if (!read_whole_file(path, text)) {
+  auto text = read_text_file(path);
+  if (!text) {
     return make_error(ErrorCode::kIo, "Can't open user config file " + path + ": " +
                                           "No such file or directory");
   }
-  return parse(text, path, context);
+  return parse(*text, path, context);
 }
 
 namespace {
