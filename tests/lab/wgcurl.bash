@@ -7,23 +7,15 @@ WGCURL="$wgnc__build/tools/wg-curl/wg-curl"
 # Upper bound for any single wg-curl run; a hang fails the test instead of stalling the suite.
 WGCURL_TIMEOUT=${WGCURL_TIMEOUT:-30}
 
-# A missing binary is a failure, not a skip: the suite exists to test it.
-wgcurl_require_binary() {
-  if [ ! -x "$WGCURL" ]; then
-    echo "wg-curl not built: $WGCURL is missing (build it, or set WGNET_BUILD)" >&2
-    return 1
-  fi
-}
+wgcurl_require_binary() { lab_require_binary wg-curl "$WGCURL"; }
 
 # wgcurl ARGS...: wg-curl with the lab's config, inside the tool namespace, bounded in time.
-wgcurl() {
-  timeout -k 5 "$WGCURL_TIMEOUT" ip netns exec "$LAB_TOOL_NS" "$WGCURL" -c "$LAB_CONF" "$@"
-}
+wgcurl() { wgcurl_conf "$LAB_CONF" "$@"; }
 # wgcurl_conf CONF ARGS...: the same with another config file.
 wgcurl_conf() {
   local conf=$1
   shift
-  timeout -k 5 "$WGCURL_TIMEOUT" ip netns exec "$LAB_TOOL_NS" "$WGCURL" -c "$conf" "$@"
+  lab_tool_timeout "$WGCURL_TIMEOUT" "$WGCURL" -c "$conf" "$@"
 }
 # wgcurl_env VAR=VALUE... -- ARGS...: the same with environment variables set for wg-curl only.
 wgcurl_env() {
@@ -33,8 +25,7 @@ wgcurl_env() {
     shift
   done
   shift
-  timeout -k 5 "$WGCURL_TIMEOUT" ip netns exec "$LAB_TOOL_NS" env "${vars[@]}" "$WGCURL" \
-    -c "$LAB_CONF" "$@"
+  lab_tool_timeout "$WGCURL_TIMEOUT" env "${vars[@]}" "$WGCURL" -c "$LAB_CONF" "$@"
 }
 
 # web_log_since N: the access-log lines ("METHOD PATH HOST STATUS") after line N.

@@ -18,12 +18,23 @@ WGNC="$wgnc__build/tools/wg-nc/wg-nc"
 # Upper bound for any single tool run; a hang fails the test instead of stalling the suite.
 WGNC_TIMEOUT=${WGNC_TIMEOUT:-60}
 
-# A missing binary is a failure, not a skip: the suite exists to test it.
-wgnc_require_binary() {
-  if [ ! -x "$WGNC" ]; then
-    echo "wg-nc not built: $WGNC is missing (build it, or set WGNET_BUILD)" >&2
+# lab_require_binary NAME PATH: for setup_file() of a tool's suite. A missing binary is a failure,
+# not a skip: the suite exists to test it.
+lab_require_binary() {
+  if [ ! -x "$2" ]; then
+    echo "$1 not built: $2 is missing (build it, or set WGNET_BUILD)" >&2
     return 1
   fi
+}
+wgnc_require_binary() { lab_require_binary wg-nc "$WGNC"; }
+
+# lab_tool_timeout SECS CMD...: CMD inside the tool namespace, killed after SECS (then 5 more for
+# KILL), so that a hang fails the test instead of stalling the suite. The tool suites' runners
+# (nc_tool, wgcurl, ssh_tool) are this with their binary, timeout and -c config.
+lab_tool_timeout() {
+  local secs=$1
+  shift
+  timeout -k 5 "$secs" ip netns exec "$LAB_TOOL_NS" "$@"
 }
 
 # lab_setup_file [lab_up options]: for setup_file() of a lab suite.
@@ -55,14 +66,12 @@ wgnc_skip_if_unusable() {
 }
 
 # nc_tool ARGS...: wg-nc with the lab's config, inside the tool namespace, bounded in time.
-nc_tool() {
-  timeout -k 5 "$WGNC_TIMEOUT" ip netns exec "$LAB_TOOL_NS" "$WGNC" -c "$LAB_CONF" "$@"
-}
+nc_tool() { nc_tool_conf "$LAB_CONF" "$@"; }
 # nc_tool_conf CONF ARGS...: same with another config file.
 nc_tool_conf() {
   local conf=$1
   shift
-  timeout -k 5 "$WGNC_TIMEOUT" ip netns exec "$LAB_TOOL_NS" "$WGNC" -c "$conf" "$@"
+  lab_tool_timeout "$WGNC_TIMEOUT" "$WGNC" -c "$conf" "$@"
 }
 # nc_say TEXT ARGS...: TEXT on stdin.
 nc_say() {

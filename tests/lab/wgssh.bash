@@ -19,10 +19,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 
 # wgssh_setup_file: lab_setup_file, then sshd behind the peer.
 wgssh_setup_file() {
-  if [ ! -x "$WGSSH" ]; then
-    echo "wg-ssh not built: $WGSSH is missing (build it, or set WGNET_BUILD)" >&2
-    return 1
-  fi
+  lab_require_binary wg-ssh "$WGSSH" || return 1
   lab_setup_file || return 1
   [ -z "${WGNC_SKIP:-}" ] || return 0
   if ! command -v tmux >/dev/null || ! command -v ssh-agent >/dev/null; then
@@ -59,8 +56,7 @@ wgssh_teardown() {
 
 # ssh_tool ARGS...: wg-ssh with the lab's WireGuard config and the test's ssh config.
 ssh_tool() {
-  timeout -k 5 "$WGSSH_TIMEOUT" ip netns exec "$LAB_TOOL_NS" \
-    "$WGSSH" -c "$LAB_CONF" -F "$HOME/.ssh/config" "$@"
+  lab_tool_timeout "$WGSSH_TIMEOUT" "$WGSSH" -c "$LAB_CONF" -F "$HOME/.ssh/config" "$@"
 }
 # ssh_key ARGS...: the same, logging in with the lab's unencrypted ed25519 key and never asking.
 ssh_key() { ssh_tool -o BatchMode=yes -i "$LAB_SSH_KEY" "$@"; }
