@@ -2,65 +2,54 @@
 // status; exit-signal is ignored, so a killed command gives 255).
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "session_exit.hpp"
 
 namespace wgnet::ssh {
 namespace {
 
-TEST(SessionExit, ExitStatusIsPassedThrough) {
+// What the server sent, -q, and what wg-ssh should exit with and say.
+struct ExitCase {
+  const char* name;
+  std::optional<int> exit_status;
+  const char* exit_signal;
+  const char* signal_message;
+  bool quiet;
+  int want_status;
+  const char* want_message;
+};
+
+const ExitCase kExitCases[] = {
+    {"ExitStatusIsPassedThrough", 3, "", "", false, 3, ""},
+    {"ZeroIsSuccess", 0, "", "", false, 0, ""},
+    {"OnlyTheLowEightBitsReachTheShell", 256 + 7, "", "", false, 7, ""},
+    {"SignalGives255AndIsReported", std::nullopt, "TERM", "", false, 255,
+     "remote command terminated by signal SIGTERM"},
+    {"SignalMessageFromTheServerIsKept", std::nullopt, "SEGV", "core dumped", false, 255,
+     "remote command terminated by signal SIGSEGV (core dumped)"},
+    {"SignalWinsOverAStatus", 0, "KILL", "", false, 255,
+     "remote command terminated by signal SIGKILL"},
+    {"QuietSaysNothing", std::nullopt, "HUP", "", true, 255, ""},
+    {"NoStatusAtAllIs255", std::nullopt, "", "", false, 255, ""},
+};
+
+class SessionExit : public ::testing::TestWithParam<ExitCase> {};
+
+TEST_P(SessionExit, StatusAndMessage) {
+  const ExitCase& c = GetParam();
   RemoteExit remote;
-  remote.exit_status = 3;
-  ExitReport report = exit_report(remote, false);
-  EXPECT_EQ(report.status, 3);
-  EXPECT_EQ(report.message, "");
+  remote.exit_status = c.exit_status;
+  remote.exit_signal = c.exit_signal;
+  remote.signal_message = c.signal_message;
+  ExitReport report = exit_report(remote, c.quiet);
+  EXPECT_EQ(report.status, c.want_status);
+  EXPECT_EQ(report.message, c.want_message);
 }
 
-TEST(SessionExit, ZeroIsSuccess) {
-  RemoteExit remote;
-  remote.exit_status = 0;
-  EXPECT_EQ(exit_report(remote, false).status, 0);
-}
-
-TEST(SessionExit, OnlyTheLowEightBitsReachTheShell) {
-  RemoteExit remote;
-  remote.exit_status = 256 + 7;
-  EXPECT_EQ(exit_report(remote, false).status, 7);
-}
-
-TEST(SessionExit, SignalGives255AndIsReported) {
-  RemoteExit remote;
-  remote.exit_signal = "TERM";
-  ExitReport report = exit_report(remote, false);
-  EXPECT_EQ(report.status, 255);
-  EXPECT_EQ(report.message, "remote command terminated by signal SIGTERM");
-}
-
-TEST(SessionExit, SignalMessageFromTheServerIsKept) {
-  RemoteExit remote;
-  remote.exit_signal = "SEGV";
-  remote.signal_message = "core dumped";
-  EXPECT_EQ(exit_report(remote, false).message,
-            "remote command terminated by signal SIGSEGV (core dumped)");
-}
-
-TEST(SessionExit, SignalWinsOverAStatus) {
-  RemoteExit remote;
-  remote.exit_status = 0;
-  remote.exit_signal = "KILL";
-  EXPECT_EQ(exit_report(remote, false).status, 255);
-}
-
-TEST(SessionExit, QuietSaysNothing) {
-  RemoteExit remote;
-  remote.exit_signal = "HUP";
-  ExitReport report = exit_report(remote, true);
-  EXPECT_EQ(report.status, 255);
-  EXPECT_EQ(report.message, "");
-}
-
-TEST(SessionExit, NoStatusAtAllIs255) {
-  EXPECT_EQ(exit_report(RemoteExit{}, false).status, 255);
-}
+INSTANTIATE_TEST_SUITE_P(Remote, SessionExit, ::testing::ValuesIn(kExitCases),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace wgnet::ssh
