@@ -119,31 +119,33 @@ TEST(TransferRedirect, CredentialsStayWithTheFirstOrigin) {
 // --- URLs and name resolution ---------------------------------------------------------------
 
 TEST(TransferResolve, UrlHostAndPort) {
-  auto u = parse_url_host("web/x");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->url, "http://web/x");
-  EXPECT_EQ(u->scheme, "http");
-  EXPECT_EQ(u->host, "web");
-  EXPECT_EQ(u->port, 80);
-  EXPECT_FALSE(u->ip_literal);
-
-  u = parse_url_host("HTTPS://[fd77::1]:8443/");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->scheme, "https");
-  EXPECT_EQ(u->host, "fd77::1");
-  EXPECT_EQ(u->port, 8443);
-  EXPECT_TRUE(u->ip_literal);
-
-  u = parse_url_host("https://user:pw@10.77.0.1/");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->port, 443);
-  EXPECT_TRUE(u->ip_literal);
-  EXPECT_TRUE(u->has_credentials);
-
-  u = parse_url_host("file:///etc/passwd");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->scheme, "file");
-
+  struct UrlCase {
+    const char* input;
+    const char* url;  // as libcurl gets it: scheme guessed or lower-cased
+    const char* scheme;
+    const char* host;
+    uint16_t port;
+    bool ip_literal;
+    bool has_credentials;
+  };
+  const UrlCase cases[] = {
+      {"web/x", "http://web/x", "http", "web", 80, false, false},
+      {"HTTPS://[fd77::1]:8443/", "https://[fd77::1]:8443/", "https", "fd77::1", 8443, true, false},
+      {"https://user:pw@10.77.0.1/", "https://user:pw@10.77.0.1/", "https", "10.77.0.1", 443, true,
+       true},
+      {"file:///etc/passwd", "file:///etc/passwd", "file", "", 0, false, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.input);
+    auto u = parse_url_host(c.input);
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->url, c.url);
+    EXPECT_EQ(u->scheme, c.scheme);
+    EXPECT_EQ(u->host, c.host);
+    EXPECT_EQ(u->port, c.port);
+    EXPECT_EQ(u->ip_literal, c.ip_literal);
+    EXPECT_EQ(u->has_credentials, c.has_credentials);
+  }
   EXPECT_FALSE(parse_url_host("http://web:99999/"));
   EXPECT_FALSE(parse_url_host("http://[fd77::1/"));
 }
