@@ -268,39 +268,67 @@ void TunnelImpl::reresolve_peer(core::PeerIndex peer) {
 
 // ---- caller threads ----
 
-Result<void> TunnelImpl::wait_handshake() {
-  std::unique_lock lock(mu_);
-  auto deadline = opened_at_ + options_.handshake_timeout;
-  cv_.wait_until(lock, deadline, [this] { return handshake_done_ || handshake_gave_up_; });
-  if (handshake_done_) return {};
-  const auto& peer = config_.peers.front();
-  std::string where = peer.endpoint ? peer.endpoint->to_string() : "(no endpoint)";
-  auto secs = duration_cast<milliseconds>(options_.handshake_timeout).count() / 1000.0;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", secs);
-  return make_error(ErrorCode::kHandshakeTimeout,
-                    "WireGuard handshake with " + where + " did not complete within " + buf +
-                        " s: the peer never answered (check Endpoint, both public keys and "
-                        "PresharedKey)");
+std::optional<TunnelImpl::Budget> TunnelImpl::budget_from_now(milliseconds timeout) {
+  if (timeout <= milliseconds::zero()) return std::nullopt;
+  return Budget{SteadyClock::now() + timeout, timeout};
 }
 
-Result<std::vector<IpAddress>> TunnelImpl::resolve(const std::string& name, AddressFamily family) {
+Result<void> TunnelImpl::wait_handshake() { return wait_handshake_until(std::nullopt); }
+
+Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budget) {
+  std::unique_lock lock(mu_);
+  auto deadline = opened_at_ + options_.handshake_timeout;
+  milliseconds waited = options_.handshake_timeout;
+  std::string reason = "the peer never answered";
+  if (budget && budget->deadline < deadline) {
+    deadline = budget->deadline;
+    waited = budget->allowed;
+    reason = "the peer has not answered yet";
+  }
+  cv_.wait_until(lock, deadline, [this] { return handshake_done_ || handshake_gave_up_; });
+  if (handshake_done_) return {};
+  if (handshake_gave_up_) reason = "the peer never answered";
+  const auto& peer = config_.peers.front();
+  std::string where = peer.endpoint ? peer.endpoint->to_string() : "(no endpoint)";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(waited.count()) / 1000.0);
+  return make_error(ErrorCode::kHandshakeTimeout,
+                    "WireGuard handshake with " + where + " did not complete within " + buf +
+                        " s: " + reason +
+                        " (check Endpoint, both public keys and PresharedKey)");
+}
+
+Result<std::vector<IpAddress>> TunnelImpl::resolve(const std::string& name, AddressFamily family,
+                                                   milliseconds timeout) {
+  return resolve_until(name, family, budget_from_now(timeout));
+}
+
+Result<std::vector<IpAddress>> TunnelImpl::resolve_until(const std::string& name,
+                                                         AddressFamily family,
+                                                         const std::optional<Budget>& budget) {
   if (auto ip = IpAddress::parse(strip_brackets(name))) {
     if (!family_allows(family, *ip))
       return make_error(ErrorCode::kInvalidArgument,
                         name + ": address family does not match -4/-6");
     return std::vector<IpAddress>{*ip};
   }
-  if (auto ready = wait_handshake(); !ready) return ready.error();
-  return resolver_->resolve(name, family);
+  if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
+  if (!budget) return resolver_->resolve(name, family);
+  return resolver_->resolve(name, family, budget->deadline);
 }
 
 Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host,
-                                                         const DialOptions& opts) {
+                                                         const DialOptions& opts,
+                                                         const std::optional<Budget>& budget) {
   if (opts.numeric_only && !IpAddress::parse(strip_brackets(host)))
     return make_error(ErrorCode::kInvalidArgument,
                       host + ": not a numeric address, and name resolution is off (-n)");
-  return resolve(host, opts.family);
+  auto addrs = resolve_until(host, opts.family, budget);
+  // For a dial the stage matters more than the clock: a name not resolved in the time allowed
+  // is a name that could not be resolved (nc stops a scan on it rather than trying each port).
+  if (!addrs && addrs.error().code == ErrorCode::kTimeout)
+    return make_error(ErrorCode::kResolve, addrs.error().message);
+  return addrs;
 }
 
 Error TunnelImpl::explain_dial_failure(Error error) const {
@@ -318,10 +346,12 @@ bool TunnelImpl::routable(const IpAddress& ip) const { return routes_.lookup(ip)
 
 Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
                                         const DialOptions& opts) {
-  if (auto ready = wait_handshake(); !ready) return ready.error();
-  auto addrs = addresses_for(host, opts);
-  if (!addrs) return addrs.error();
+  // opts.timeout is the whole dial: handshake wait and name lookup come out of it too.
   auto start = SteadyClock::now();
+  auto budget = budget_from_now(opts.timeout);
+  if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
+  auto addrs = addresses_for(host, opts, budget);
+  if (!addrs) return addrs.error();
   Error last = make_error(ErrorCode::kResolve, host + ": no address to connect to");
   for (const auto& ip : *addrs) {
     Endpoint remote{ip, port};
@@ -359,8 +389,9 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
 
 Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
                                         const DialOptions& opts) {
-  if (auto ready = wait_handshake(); !ready) return ready.error();
-  auto addrs = addresses_for(host, opts);
+  auto budget = budget_from_now(opts.timeout);
+  if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
+  auto addrs = addresses_for(host, opts, budget);
   if (!addrs) return addrs.error();
   for (const auto& ip : *addrs) {
     if (!routable(ip)) continue;

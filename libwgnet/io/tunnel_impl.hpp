@@ -44,13 +44,26 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   Result<Connection> listen_udp_first(const std::string& address, uint16_t port,
                                       std::chrono::milliseconds timeout) override;
   Result<std::unique_ptr<UdpSocket>> bind_udp(const std::string& address, uint16_t port) override;
-  Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily family) override;
+  Result<std::vector<IpAddress>> resolve(
+      const std::string& name, AddressFamily family,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
   std::vector<IpPrefix> addresses() const override { return config_.interface.addresses; }
   TunnelStats stats() const override;
 
  private:
+  // The time a caller allowed one call (resolve's timeout, DialOptions::timeout); none for 0.
+  struct Budget {
+    std::chrono::steady_clock::time_point deadline;
+    std::chrono::milliseconds allowed;
+  };
+  static std::optional<Budget> budget_from_now(std::chrono::milliseconds timeout);
+
   Result<void> start();
   void log(LogLevel level, const std::string& message) const;
+  // wait_handshake(), ending by the caller's deadline too when there is one.
+  Result<void> wait_handshake_until(const std::optional<Budget>& budget);
+  Result<std::vector<IpAddress>> resolve_until(const std::string& name, AddressFamily family,
+                                               const std::optional<Budget>& budget);
 
   // core::DeviceSink (loop thread)
   void send_datagram(const Endpoint& to, std::span<const uint8_t> datagram) override;
@@ -65,7 +78,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   void on_outer_readable(int fd);
   void reresolve_peer(core::PeerIndex peer);
   bool routable(const IpAddress& ip) const;
-  Result<std::vector<IpAddress>> addresses_for(const std::string& host, const DialOptions& opts);
+  Result<std::vector<IpAddress>> addresses_for(const std::string& host, const DialOptions& opts,
+                                               const std::optional<Budget>& budget);
   Result<IpAddress> local_address_for(const std::string& address) const;
   Error explain_dial_failure(Error error) const;
 

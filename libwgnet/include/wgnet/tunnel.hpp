@@ -46,7 +46,9 @@ enum class AddressFamily { kAny, kV4, kV6 };
 struct DialOptions {
   AddressFamily family = AddressFamily::kAny;
   bool numeric_only = false;  // -n: the host must be an IP literal, never resolved
-  std::chrono::milliseconds timeout{0};              // whole dial, 0 = none beyond per-attempt
+  // Whole dial, 0 = none beyond per-attempt. It covers the wait for the first handshake and the
+  // name lookup too; a lookup it cuts short fails with kResolve ("... within the N ms allowed").
+  std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds attempt_timeout{5000};   // per address, when a name has several
 };
 
@@ -103,9 +105,12 @@ class Tunnel {
 
   // Resolves a name through the tunnel's DNS servers (never the system resolver). IP literals
   // are returned as they are. Fails with kResolve and a clear message when the config has no
-  // DNS= servers.
-  virtual Result<std::vector<IpAddress>> resolve(const std::string& name,
-                                                 AddressFamily family) = 0;
+  // DNS= servers. `timeout` bounds the whole call, the wait for the first handshake included
+  // (0: only the resolver's own tries, 3 rounds of 2 s per server): when it runs out the error
+  // is kTimeout (or kHandshakeTimeout if no handshake has completed), never kResolve.
+  virtual Result<std::vector<IpAddress>> resolve(
+      const std::string& name, AddressFamily family,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) = 0;
 
   // Our tunnel addresses (from Address=).
   virtual std::vector<IpPrefix> addresses() const = 0;

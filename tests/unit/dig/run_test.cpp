@@ -34,7 +34,8 @@ class NameOnlyTunnel final : public Tunnel {
   Result<std::unique_ptr<UdpSocket>> bind_udp(const std::string&, uint16_t) override {
     return unused();
   }
-  Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily) override {
+  Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily,
+                                         milliseconds = milliseconds{0}) override {
     if (name == "ns.test") return std::vector<IpAddress>{ip("10.64.0.54")};
     if (name == "both.test") return std::vector<IpAddress>{ip("10.64.0.53"), ip("10.64.0.54")};
     return make_error(ErrorCode::kResolve, "name '" + name + "' not found (NXDOMAIN)");

@@ -39,7 +39,8 @@ struct Pair {
   std::string client;
 };
 
-Pair make_configs(int port, bool wrong_server_key = false) {
+// `client_dns`: a DNS= line's value for the client (empty: none).
+Pair make_configs(int port, bool wrong_server_key = false, const std::string& client_dns = "") {
   auto server_key = wgnet::generate_private_key();
   auto client_key = wgnet::generate_private_key();
   auto server_pub = wrong_server_key ? wgnet::public_key_of(wgnet::generate_private_key())
@@ -50,8 +51,10 @@ Pair make_configs(int port, bool wrong_server_key = false) {
              "\n[Peer]\nPublicKey = " + wgnet::key_to_base64(wgnet::public_key_of(client_key)) +
              "\nAllowedIPs = 10.98.0.2/32, fd98::2/128\n";
   p.client = "[Interface]\nPrivateKey = " + wgnet::key_to_base64(client_key) +
-             "\nAddress = 10.98.0.2/32, fd98::2/128\n[Peer]\nPublicKey = " +
-             wgnet::key_to_base64(server_pub) + "\nEndpoint = 127.0.0.1:" + std::to_string(port) +
+             "\nAddress = 10.98.0.2/32, fd98::2/128\n" +
+             (client_dns.empty() ? "" : "DNS = " + client_dns + "\n") +
+             "[Peer]\nPublicKey = " + wgnet::key_to_base64(server_pub) +
+             "\nEndpoint = 127.0.0.1:" + std::to_string(port) +
              "\nAllowedIPs = 10.98.0.0/24, fd98::/64\n";
   return p;
 }
@@ -109,8 +112,9 @@ class SelfTunnel : public ::testing::Test {
   }
   // Starts the echo server in a child process and opens the client's tunnel to it.
   std::unique_ptr<wgnet::Tunnel> connect_pair(bool wrong_server_key = false,
-                                              wgnet::TunnelOptions opts = {}) {
-    auto cfgs = make_configs(free_udp_port(), wrong_server_key);
+                                              wgnet::TunnelOptions opts = {},
+                                              const std::string& client_dns = "") {
+    auto cfgs = make_configs(free_udp_port(), wrong_server_key, client_dns);
     start_server(cfgs.server);
     auto config = wgnet::parse_config(cfgs.client, "client.conf");
     EXPECT_TRUE(config) << config.error().message;
@@ -202,6 +206,68 @@ TEST_F(SelfTunnel, NamesWithoutDnsFailClearly) {
   ASSERT_FALSE(addrs);
   EXPECT_EQ(addrs.error().code, wgnet::ErrorCode::kResolve);
   EXPECT_NE(addrs.error().message.find("DNS"), std::string::npos) << addrs.error().message;
+}
+
+// 10.98.0.53 is inside the peer's AllowedIPs, but nothing there answers: the server tunnel's
+// stack drops datagrams for an address it does not have.
+constexpr const char* kSilentDns = "10.98.0.53";
+
+TEST_F(SelfTunnel, ResolveTimeoutBoundsASilentDnsServer) {
+  auto tunnel = connect_pair(false, {}, kSilentDns);
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
+  auto start = std::chrono::steady_clock::now();
+  auto addrs = tunnel->resolve("web.example", wgnet::AddressFamily::kAny, 300ms);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(addrs);
+  EXPECT_EQ(addrs.error().code, wgnet::ErrorCode::kTimeout);
+  EXPECT_EQ(addrs.error().message,
+            "could not resolve web.example: no reply from DNS server(s) 10.98.0.53 within the "
+            "300 ms allowed");
+  EXPECT_GE(elapsed, 290ms);
+  EXPECT_LT(elapsed, 1000ms);  // the resolver alone would wait 3 x 2 s
+}
+
+TEST_F(SelfTunnel, DialTimeoutCoversTheNameLookup) {
+  auto tunnel = connect_pair(false, {}, kSilentDns);
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
+  wgnet::DialOptions opts;
+  opts.timeout = 400ms;
+  for (bool udp : {false, true}) {
+    auto start = std::chrono::steady_clock::now();
+    auto conn =
+        udp ? tunnel->dial_udp("web.example", 7, opts) : tunnel->dial_tcp("web.example", 7, opts);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(conn) << (udp ? "udp" : "tcp");
+    // The stage that failed: the name, not a connection (nc stops a port scan on it).
+    EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kResolve) << conn.error().message;
+    EXPECT_NE(conn.error().message.find("within the"), std::string::npos) << conn.error().message;
+    EXPECT_LT(elapsed, 1200ms) << (udp ? "udp" : "tcp");
+  }
+}
+
+TEST_F(SelfTunnel, ResolveTimeoutBoundsTheHandshakeWait) {
+  wgnet::TunnelOptions opts;
+  opts.handshake_timeout = 10s;
+  auto tunnel = connect_pair(/*wrong_server_key=*/true, opts, kSilentDns);
+  ASSERT_TRUE(tunnel);
+  auto start = std::chrono::steady_clock::now();
+  auto addrs = tunnel->resolve("web.example", wgnet::AddressFamily::kAny, 300ms);
+  auto resolve_elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(addrs);
+  EXPECT_EQ(addrs.error().code, wgnet::ErrorCode::kHandshakeTimeout) << addrs.error().message;
+  EXPECT_NE(addrs.error().message.find("0.3 s"), std::string::npos) << addrs.error().message;
+  EXPECT_LT(resolve_elapsed, 1500ms);
+
+  wgnet::DialOptions dial;
+  dial.timeout = 300ms;
+  start = std::chrono::steady_clock::now();
+  auto conn = tunnel->dial_tcp("10.98.0.1", 7, dial);
+  auto dial_elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kHandshakeTimeout) << conn.error().message;
+  EXPECT_LT(dial_elapsed, 1500ms);
 }
 
 TEST_F(SelfTunnel, AddressOutsideAllowedIpsIsRefusedAtOnce) {

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <thread>
 
 namespace wgnet::test {
 namespace {
@@ -215,9 +217,21 @@ Result<std::unique_ptr<UdpSocket>> LoopbackTunnel::bind_udp(const std::string& a
   return std::unique_ptr<UdpSocket>(std::make_unique<LoopbackUdpSocket>(std::move(*fd)));
 }
 
-Result<std::vector<IpAddress>> LoopbackTunnel::resolve(const std::string& name, AddressFamily) {
+Result<std::vector<IpAddress>> LoopbackTunnel::resolve(const std::string& name, AddressFamily,
+                                                       milliseconds timeout) {
   if (auto literal = IpAddress::parse(name)) return std::vector<IpAddress>{*literal};
+  last_resolve_timeout_ = timeout;
   if (name == "localhost") return std::vector<IpAddress>{IpAddress::v4(127, 0, 0, 1)};
+  if (name == "silent.test") {
+    // As the resolver: a timeout of the caller's ends in kTimeout, its own rounds in kResolve.
+    if (timeout.count() > 0) {
+      std::this_thread::sleep_for(timeout);
+      return make_error(ErrorCode::kTimeout, "could not resolve silent.test: no reply within the " +
+                                                 std::to_string(timeout.count()) + " ms allowed");
+    }
+    std::this_thread::sleep_for(milliseconds(6000));
+    return make_error(ErrorCode::kResolve, "could not resolve silent.test: no reply (3 attempts)");
+  }
   return make_error(ErrorCode::kResolve, "`" + name + "' not found through the tunnel's DNS");
 }
 

@@ -26,7 +26,11 @@ class LoopbackTunnel : public Tunnel {
   Result<Connection> listen_udp_first(const std::string& address, uint16_t port,
                                       std::chrono::milliseconds timeout) override;
   Result<std::unique_ptr<UdpSocket>> bind_udp(const std::string& address, uint16_t port) override;
-  Result<std::vector<IpAddress>> resolve(const std::string& name, AddressFamily family) override;
+  // Literals, "localhost" and, for timeout tests, "silent.test": a name whose DNS never
+  // answers, so the call waits out `timeout` (kTimeout), or 6 s without one (kResolve).
+  Result<std::vector<IpAddress>> resolve(
+      const std::string& name, AddressFamily family,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
   std::vector<IpPrefix> addresses() const override;
   TunnelStats stats() const override;
 
@@ -36,6 +40,8 @@ class LoopbackTunnel : public Tunnel {
   // as a listener does when its tunnel goes down. Ends `nc -l -k` in tests.
   void set_accept_limit(int limit) { accept_limit_ = limit; }
   int dials() const { return dials_; }
+  // The timeout of the last resolve() call with a name (0: none given).
+  std::chrono::milliseconds last_resolve_timeout() const { return last_resolve_timeout_; }
 
  private:
   Result<IpAddress> pick_address(const std::string& host, const DialOptions& options);
@@ -46,6 +52,7 @@ class LoopbackTunnel : public Tunnel {
   std::map<uint16_t, uint16_t> bound_;  // requested port -> kernel port
   int accept_limit_ = -1;
   std::atomic<int> dials_ = 0;
+  std::atomic<std::chrono::milliseconds> last_resolve_timeout_{std::chrono::milliseconds{0}};
 };
 
 }  // namespace wgnet::test
