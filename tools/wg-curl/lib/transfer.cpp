@@ -114,7 +114,9 @@ class Engine {
   std::optional<TransferFailure> prepare_hop(UrlRun& run, const Hop& hop, const UrlHost* url,
                                              const Origin& first, Clock::time_point attempt_start,
                                              size_t& address_count);
-  std::optional<TransferFailure> resolve_into_list(const UrlHost& url, size_t& address_count);
+  std::optional<TransferFailure> resolve_into_list(const UrlHost& url, Clock::time_point hop_start,
+                                                   std::optional<Clock::time_point> deadline,
+                                                   size_t& address_count);
   void set_request_kind(UrlRun& run, RequestKind kind);
   void fill_info(UrlRun& run, TransferInfo& info, bool performed);
   void finish_url(UrlRun& run, Attempt& attempt);
@@ -293,7 +295,11 @@ void Engine::write_out(const TransferInfo& info) {
   }
 }
 
+// `deadline`: when -m or --connect-timeout ends, whichever comes first; the lookup through the
+// tunnel gets what is left of it (curl counts resolving toward both).
 std::optional<TransferFailure> Engine::resolve_into_list(const UrlHost& url,
+                                                         Clock::time_point hop_start,
+                                                         std::optional<Clock::time_point> deadline,
                                                          size_t& address_count) {
   // Where libcurl will connect: --connect-to may send the request elsewhere.
   std::string host = url.host;
@@ -312,12 +318,18 @@ std::optional<TransferFailure> Engine::resolve_into_list(const UrlHost& url,
     std::string key = host + "/" + std::to_string(static_cast<int>(options_.family));
     auto cached = dns_cache_.find(key);
     if (cached == dns_cache_.end()) {
-      auto addresses = tunnel_.resolve(host, options_.family);
+      milliseconds budget{0};  // none: the resolver's own tries
+      if (deadline) budget = std::chrono::ceil<milliseconds>(*deadline - Clock::now());
+      Result<std::vector<IpAddress>> addresses = make_error(ErrorCode::kTimeout, "no time left");
+      if (!deadline || budget > milliseconds::zero())
+        addresses = tunnel_.resolve(host, options_.family, budget);
       if (!addresses || addresses->empty()) {
         if (!addresses) diag_.info("resolving " + host + " through the tunnel failed: " +
                                    addresses.error().message);
-        return resolve_failure(host, addresses ? make_error(ErrorCode::kResolve, "no address")
-                                               : addresses.error());
+        return resolve_failure(host,
+                               addresses ? make_error(ErrorCode::kResolve, "no address")
+                                         : addresses.error(),
+                               duration_cast<milliseconds>(Clock::now() - hop_start));
       }
       cached = dns_cache_.emplace(key, std::move(*addresses)).first;
     }
@@ -361,6 +373,22 @@ std::optional<TransferFailure> Engine::prepare_hop(UrlRun& run, const Hop& hop,
   CURL* e = easy_.get();
   address_count = 1;
   literal_host_ = false;
+  // -m covers the whole attempt, redirects included; --connect-timeout each connection. Both
+  // count the name lookup through the tunnel, as curl's count resolving.
+  auto hop_start = Clock::now();
+  std::optional<Clock::time_point> connect_end;
+  if (options_.connect_timeout) connect_end = hop_start + *options_.connect_timeout;
+  std::optional<Clock::time_point> max_end;
+  if (options_.max_time) max_end = attempt_start + *options_.max_time;
+  std::optional<Clock::time_point> dial_deadline = connect_end;
+  if (max_end && (!dial_deadline || *max_end < *dial_deadline)) dial_deadline = max_end;
+  auto max_time_failure = [&] {
+    return TransferFailure{kCurlOperationTimedOut,
+                           "Operation timed out after " +
+                               std::to_string(options_.max_time->count()) +
+                               " milliseconds with 0 bytes received"};
+  };
+  if (max_end && *max_end <= hop_start) return max_time_failure();
   if (url) {
     bool allowed = (url->scheme == "http" && options_.proto_http) ||
                    (url->scheme == "https" && options_.proto_https);
@@ -368,28 +396,24 @@ std::optional<TransferFailure> Engine::prepare_hop(UrlRun& run, const Hop& hop,
       return TransferFailure{kCurlUnsupportedProtocol,
                              "Protocol \"" + url->scheme + "\" not supported or disabled in libcurl"};
     }
-    if (auto failure = resolve_into_list(*url, address_count)) return failure;
+    if (auto failure = resolve_into_list(*url, hop_start, dial_deadline, address_count))
+      return failure;
   }
-  // -m covers the whole attempt, redirects included; --connect-timeout each connection.
-  std::optional<Clock::time_point> dial_deadline;
-  if (options_.connect_timeout) dial_deadline = Clock::now() + *options_.connect_timeout;
+  // libcurl's own timers start now: give them what the lookup left (0 would mean "none").
   long timeout_ms = 0;
-  if (options_.max_time) {
-    auto end = attempt_start + *options_.max_time;
-    auto left = duration_cast<milliseconds>(end - Clock::now());
-    if (left <= milliseconds::zero()) {
-      return TransferFailure{kCurlOperationTimedOut,
-                             "Operation timed out after " +
-                                 std::to_string(options_.max_time->count()) +
-                                 " milliseconds with 0 bytes received"};
-    }
+  if (max_end) {
+    auto left = duration_cast<milliseconds>(*max_end - Clock::now());
+    if (left <= milliseconds::zero()) return max_time_failure();
     timeout_ms = static_cast<long>(left.count());
-    if (!dial_deadline || end < *dial_deadline) dial_deadline = end;
+  }
+  long connect_ms = 0;
+  if (connect_end) {
+    auto left = duration_cast<milliseconds>(*connect_end - Clock::now());
+    connect_ms = static_cast<long>(std::max(left, milliseconds(1)).count());
   }
   sockets_.set_dial_limits(dial_deadline, address_count);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options_.connect_timeout ? options_.connect_timeout->count() : 0));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 
   if (hop.kind == RequestKind::kPut && !run.upload->rewind()) {
     return TransferFailure{kCurlSendFailRewind, "necessary data rewind wasn't possible"};

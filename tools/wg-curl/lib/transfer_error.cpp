@@ -27,8 +27,13 @@ int exit_code_for_tunnel_error(const Error& error) {
   return kCurlFailedInit;
 }
 
-TransferFailure resolve_failure(const std::string& host, const Error& error) {
+TransferFailure resolve_failure(const std::string& host, const Error& error,
+                                std::chrono::milliseconds elapsed) {
   if (error.code == ErrorCode::kHandshakeTimeout) return {kExitHandshakeFailed, error.message};
+  if (error.code == ErrorCode::kTimeout) {
+    return {kCurlOperationTimedOut,
+            "Resolving timed out after " + std::to_string(elapsed.count()) + " milliseconds"};
+  }
   return {kCurlCouldntResolveHost, "Could not resolve host: " + host};
 }
 

@@ -35,8 +35,10 @@ struct TransferFailure {
 int exit_code_for_tunnel_error(const Error& error);
 
 // A name the tunnel's DNS could not resolve: 6 "Could not resolve host: NAME" (the tunnel's
-// reason is for -v); a handshake failure is 100.
-TransferFailure resolve_failure(const std::string& host, const Error& error);
+// reason is for -v); a handshake failure is 100; a lookup that -m or --connect-timeout cut
+// short (kTimeout) is curl's 28 "Resolving timed out after N milliseconds", N = `elapsed`.
+TransferFailure resolve_failure(const std::string& host, const Error& error,
+                                std::chrono::milliseconds elapsed = {});
 
 // libcurl's result for a transfer, with the tunnel's own reason when the connection could not
 // be made (libcurl only knows that the socket callback said no):
