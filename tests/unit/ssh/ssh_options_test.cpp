@@ -6,6 +6,8 @@
 
 #include <initializer_list>
 
+#include "cli_test_support.hpp"
+
 namespace wgnet::ssh {
 namespace {
 
@@ -24,11 +26,7 @@ SshOptions parse_ok(std::initializer_list<const char*> args) {
 }
 
 std::string parse_error(std::initializer_list<const char*> args) {
-  auto r = parse(args);
-  EXPECT_FALSE(r.ok());
-  if (r.ok()) return "";
-  EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << "errors are one line";
-  return r.error().message;
+  return test::one_line_error(parse(args));
 }
 
 // The usage exits: text for stderr, status 255.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_test_support.hpp"
+
 namespace wgnet::nc {
 namespace {
 
@@ -27,11 +29,10 @@ NcOptions parse_ok(std::initializer_list<const char*> args) {
 
 std::string parse_error(std::initializer_list<const char*> args) {
   auto r = parse(args);
-  EXPECT_FALSE(r.ok());
-  if (r.ok()) return "";
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << "errors are one line";
-  return r.error().message;
+  if (!r.ok()) {
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+  return test::one_line_error(r);
 }
 
 TEST(NcOptions, ClientHostAndPort) {
