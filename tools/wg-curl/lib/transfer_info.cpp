@@ -3,23 +3,21 @@
 namespace wgnet::curl {
 namespace {
 
-// The phases a hop may or may not reach, and the counts; each with the CURLINFO that reports it.
-struct PhaseTimer {
+// A TransferMeasure field and the CURLINFO that reports it.
+template <class T>
+struct InfoField {
   CURLINFO what;
-  int64_t TransferMeasure::*field;
+  T TransferMeasure::*field;
 };
-constexpr PhaseTimer kPhaseTimers[] = {
+// The phases a hop may or may not reach (total_us, always reached, is apart), and the counts.
+constexpr InfoField<int64_t> kPhaseTimers[] = {
     {CURLINFO_NAMELOOKUP_TIME_T, &TransferMeasure::namelookup_us},
     {CURLINFO_CONNECT_TIME_T, &TransferMeasure::connect_us},
     {CURLINFO_APPCONNECT_TIME_T, &TransferMeasure::appconnect_us},
     {CURLINFO_PRETRANSFER_TIME_T, &TransferMeasure::pretransfer_us},
     {CURLINFO_STARTTRANSFER_TIME_T, &TransferMeasure::starttransfer_us},
 };
-struct Count {
-  CURLINFO what;
-  long TransferMeasure::*field;
-};
-constexpr Count kCounts[] = {
+constexpr InfoField<long> kCounts[] = {
     {CURLINFO_HEADER_SIZE, &TransferMeasure::header_size},
     {CURLINFO_REQUEST_SIZE, &TransferMeasure::request_size},
     {CURLINFO_NUM_CONNECTS, &TransferMeasure::num_connects},
