@@ -17,6 +17,7 @@ namespace wgnet::ssh {
 namespace {
 
 using testing::generate_key;
+using testing::host_line;
 using testing::PublicKey;
 using testing::run_command;
 using testing::TempDir;
@@ -27,7 +28,7 @@ using M = StrictHostKeyChecking;
 
 enum class Situation { kMissingFile, kUnknownHost, kMatch, kMismatch, kRevoked, kHashed, kHashedMismatch, kPort };
 
-class HostKeyMatrix : public ::testing::Test {
+class HostKeyMatrix : public testing::KeygenTest {
  protected:
   static void SetUpTestSuite() {
     if (!testing::have_program("ssh-keygen")) return;
@@ -36,13 +37,6 @@ class HostKeyMatrix : public ::testing::Test {
     other_ = generate_key(keys_->file("other"), "ed25519");
   }
   static void TearDownTestSuite() { keys_.reset(); }
-  void SetUp() override {
-    if (!testing::have_program("ssh-keygen")) GTEST_SKIP() << "ssh-keygen (openssh-client) not installed";
-  }
-
-  static std::string line(const std::string& host, const PublicKey& k) {
-    return host + " " + k.type + " " + k.base64 + "\n";
-  }
 
   // Writes the known_hosts file for a situation; returns the files and the port to look up.
   std::pair<std::vector<std::string>, uint16_t> prepare(Situation s) {
@@ -52,25 +46,24 @@ class HostKeyMatrix : public ::testing::Test {
       case Situation::kMissingFile:
         return {{dir_.file("does-not-exist")}, 22};
       case Situation::kUnknownHost:
-        write_file(kh, line("other.lab", server_) + line("ssh.lab.other", other_));
+        write_file(kh, host_line("other.lab", server_) + host_line("ssh.lab.other", other_));
         break;
       case Situation::kMatch:
-        write_file(kh, line("ssh.lab", server_));
+        write_file(kh, host_line("ssh.lab", server_));
         break;
       case Situation::kMismatch:
-        write_file(kh, line("ssh.lab", other_));
+        write_file(kh, host_line("ssh.lab", other_));
         break;
       case Situation::kRevoked:
-        write_file(kh, "@revoked * " + server_.type + " " + server_.base64 + "\n" +
-                           line("ssh.lab", server_));
+        write_file(kh, host_line("@revoked *", server_) + host_line("ssh.lab", server_));
         break;
       case Situation::kHashed:
       case Situation::kHashedMismatch:
-        write_file(kh, line("ssh.lab", s == Situation::kHashed ? server_ : other_));
+        write_file(kh, host_line("ssh.lab", s == Situation::kHashed ? server_ : other_));
         EXPECT_EQ(run_command({"ssh-keygen", "-H", "-f", kh}).status, 0);
         break;
       case Situation::kPort:
-        write_file(kh, line("[ssh.lab]:2222", server_));
+        write_file(kh, host_line("[ssh.lab]:2222", server_));
         port = 2222;
         break;
     }

@@ -11,6 +11,7 @@ namespace wgnet::ssh {
 namespace {
 
 using testing::generate_key;
+using testing::host_line;
 using testing::PublicKey;
 using testing::read_file;
 using testing::run_command;
@@ -18,7 +19,7 @@ using testing::TempDir;
 using testing::write_file;
 
 // Keys are generated once: RSA generation costs a moment.
-class KnownHosts : public ::testing::Test {
+class KnownHosts : public testing::KeygenTest {
  protected:
   static void SetUpTestSuite() {
     if (!testing::have_program("ssh-keygen")) return;
@@ -29,12 +30,6 @@ class KnownHosts : public ::testing::Test {
     ecdsa_ = generate_key(keys_->file("ecdsa"), "ecdsa");
   }
   static void TearDownTestSuite() { keys_.reset(); }
-  void SetUp() override {
-    if (!testing::have_program("ssh-keygen")) GTEST_SKIP() << "ssh-keygen (openssh-client) not installed";
-  }
-  static std::string line(const std::string& hosts, const PublicKey& k) {
-    return hosts + " " + k.type + " " + k.base64 + "\n";
-  }
   HostKeyCheck check(const std::string& text, const std::string& host, uint16_t port,
                      const PublicKey& k) {
     write_file(dir_.file("kh"), text);
@@ -71,40 +66,43 @@ TEST_F(KnownHosts, KeyTypeFromBlobAndDisplayNames) {
 }
 
 TEST_F(KnownHosts, PlainNamesListsWildcardsAndCase) {
-  EXPECT_EQ(check(line("web.lab", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("WEB.lab", ed_), "web.LAB", 22, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("a,web.lab,10.0.0.1", ed_), "10.0.0.1", 22, ed_).status,
+  EXPECT_EQ(check(host_line("web.lab", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("WEB.lab", ed_), "web.LAB", 22, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("a,web.lab,10.0.0.1", ed_), "10.0.0.1", 22, ed_).status,
             HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("*.lab", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("web?.lab", ed_), "web2.lab", 22, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("*.lab,!web.lab", ed_), "web.lab", 22, ed_).status,
+  EXPECT_EQ(check(host_line("*.lab", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("web?.lab", ed_), "web2.lab", 22, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("*.lab,!web.lab", ed_), "web.lab", 22, ed_).status,
             HostKeyStatus::kNotFound);  // a matching negation vetoes the line
-  EXPECT_EQ(check(line("*.lab,!web.lab", ed_), "db.lab", 22, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("other", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kNotFound);
-  auto found = check("# comment\n\n" + line("x", ed2_) + line("web", ed_), "web", 22, ed_);
+  EXPECT_EQ(check(host_line("*.lab,!web.lab", ed_), "db.lab", 22, ed_).status,
+            HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("other", ed_), "web.lab", 22, ed_).status, HostKeyStatus::kNotFound);
+  auto found =
+      check("# comment\n\n" + host_line("x", ed2_) + host_line("web", ed_), "web", 22, ed_);
   EXPECT_EQ(found.status, HostKeyStatus::kMatch);
   EXPECT_EQ(found.line, 4);
   EXPECT_EQ(found.file, dir_.file("kh"));
 }
 
 TEST_F(KnownHosts, PortFormAndPlainHostFallback) {
-  EXPECT_EQ(check(line("[web]:2222", ed_), "web", 2222, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("[web]:2222", ed_), "web", 22, ed_).status, HostKeyStatus::kNotFound);
-  EXPECT_EQ(check(line("[web]:2222", ed_), "web", 2200, ed_).status, HostKeyStatus::kNotFound);
+  EXPECT_EQ(check(host_line("[web]:2222", ed_), "web", 2222, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("[web]:2222", ed_), "web", 22, ed_).status, HostKeyStatus::kNotFound);
+  EXPECT_EQ(check(host_line("[web]:2222", ed_), "web", 2200, ed_).status, HostKeyStatus::kNotFound);
   // sshconnect.c: "checking without port identifier" when [web]:2222 is unknown: the very key
   // under the plain name is accepted; another key there does not count as a change.
-  EXPECT_EQ(check(line("web", ed_), "web", 2222, ed_).status, HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("web", ed2_), "web", 2222, ed_).status, HostKeyStatus::kNotFound);
-  EXPECT_EQ(check(line("[web]:2222", ed2_) + line("web", ed_), "web", 2222, ed_).status,
+  EXPECT_EQ(check(host_line("web", ed_), "web", 2222, ed_).status, HostKeyStatus::kMatch);
+  EXPECT_EQ(check(host_line("web", ed2_), "web", 2222, ed_).status, HostKeyStatus::kNotFound);
+  EXPECT_EQ(check(host_line("[web]:2222", ed2_) + host_line("web", ed_), "web", 2222, ed_).status,
             HostKeyStatus::kMismatch);
   EXPECT_EQ(known_hosts_name("Web", 22), "web");
   EXPECT_EQ(known_hosts_name("fd77::1", 2222), "[fd77::1]:2222");
 }
 
 TEST_F(KnownHosts, KnownKeyTypesForAHost) {
-  write_file(dir_.file("kh"), line("web", rsa_) + line("other", ecdsa_) + line("web,x", ed_) +
-                                  line("web", ed2_) + "@revoked web " + ecdsa_.type + " " +
-                                  ecdsa_.base64 + "\n" + line("[web]:2222", ecdsa_));
+  write_file(dir_.file("kh"), host_line("web", rsa_) + host_line("other", ecdsa_) +
+                                  host_line("web,x", ed_) + host_line("web", ed2_) +
+                                  "@revoked web " + ecdsa_.type + " " + ecdsa_.base64 + "\n" +
+                                  host_line("[web]:2222", ecdsa_));
   EXPECT_EQ(known_host_key_types({dir_.file("kh")}, "web", 22),
             (std::vector<std::string>{"ssh-rsa", "ssh-ed25519"}));
   EXPECT_EQ(known_host_key_types({dir_.file("kh")}, "web", 2222),
@@ -113,66 +111,61 @@ TEST_F(KnownHosts, KnownKeyTypesForAHost) {
 }
 
 TEST_F(KnownHosts, MismatchNamesTheLastOtherKeyWhateverItsType) {
-  auto r = check(line("web", ed2_) + line("web", rsa_), "web", 22, ed_);
+  auto r = check(host_line("web", ed2_) + host_line("web", rsa_), "web", 22, ed_);
   EXPECT_EQ(r.status, HostKeyStatus::kMismatch);
   EXPECT_EQ(r.line, 2);
   EXPECT_EQ(r.offending_key_type, "ssh-rsa");
   // A matching line anywhere wins over other keys of the host.
-  EXPECT_EQ(check(line("web", rsa_) + line("web", ed_), "web", 22, ed_).status,
+  EXPECT_EQ(check(host_line("web", rsa_) + host_line("web", ed_), "web", 22, ed_).status,
             HostKeyStatus::kMatch);
 }
 
 TEST_F(KnownHosts, RevokedAndCertAuthorityMarkers) {
-  auto r = check(line("web", ed_) + "@revoked * " + ed_.type + " " + ed_.base64 + "\n", "web",
-                 22, ed_);
+  auto r = check(host_line("web", ed_) + host_line("@revoked *", ed_), "web", 22, ed_);
   EXPECT_EQ(r.status, HostKeyStatus::kRevoked);
   EXPECT_EQ(r.line, 2);
   // A @revoked line for other hosts, or for another key, does not touch this one.
-  EXPECT_EQ(check(line("web", ed_) + "@revoked other " + ed_.type + " " + ed_.base64 + "\n",
-                  "web", 22, ed_)
-                .status,
+  EXPECT_EQ(check(host_line("web", ed_) + host_line("@revoked other", ed_), "web", 22, ed_).status,
             HostKeyStatus::kMatch);
-  EXPECT_EQ(check(line("web", ed_) + "@revoked * " + ed2_.type + " " + ed2_.base64 + "\n", "web",
-                  22, ed_)
-                .status,
+  EXPECT_EQ(check(host_line("web", ed_) + host_line("@revoked *", ed2_), "web", 22, ed_).status,
             HostKeyStatus::kMatch);
   // CA keys are not host keys: neither a match nor a change.
-  EXPECT_EQ(check("@cert-authority * " + ed_.type + " " + ed_.base64 + "\n", "web", 22, ed_).status,
+  EXPECT_EQ(check(host_line("@cert-authority *", ed_), "web", 22, ed_).status,
             HostKeyStatus::kNotFound);
-  EXPECT_EQ(check("@cert-authority * " + ed2_.type + " " + ed2_.base64 + "\n", "web", 22, ed_)
-                .status,
+  EXPECT_EQ(check(host_line("@cert-authority *", ed2_), "web", 22, ed_).status,
             HostKeyStatus::kNotFound);
-  EXPECT_EQ(check("@bogus web " + ed2_.type + " " + ed2_.base64 + "\n", "web", 22, ed_).status,
-            HostKeyStatus::kNotFound);
+  EXPECT_EQ(check(host_line("@bogus web", ed2_), "web", 22, ed_).status, HostKeyStatus::kNotFound);
 }
 
 TEST_F(KnownHosts, MalformedLinesAreSkipped) {
   std::string text = "web\nweb ssh-ed25519\nweb ssh-ed25519 !!!notbase64\n" +
                      ("web ssh-rsa " + ed2_.base64 + "\n") +  // type field disagrees with blob
-                     line("web", ed_);
+                     host_line("web", ed_);
   auto r = check(text, "web", 22, ed_);
   EXPECT_EQ(r.status, HostKeyStatus::kMatch);
   EXPECT_EQ(r.line, 5);
-  EXPECT_EQ(check(line("web", ed_) + "\r\n", "web", 22, ed_).status, HostKeyStatus::kMatch);
-  std::string crlf = line("web", ed_);
+  EXPECT_EQ(check(host_line("web", ed_) + "\r\n", "web", 22, ed_).status, HostKeyStatus::kMatch);
+  std::string crlf = host_line("web", ed_);
   crlf.insert(crlf.size() - 1, "\r");
   EXPECT_EQ(check(crlf, "web", 22, ed_).status, HostKeyStatus::kMatch);
 }
 
 TEST_F(KnownHosts, SeveralFilesMissingOnesIgnored) {
-  write_file(dir_.file("b"), line("web", ed_));
+  write_file(dir_.file("b"), host_line("web", ed_));
   auto r = check_host_key({dir_.file("missing"), dir_.file("b")}, "web", 22, ed_.type, ed_.blob);
   EXPECT_EQ(r.status, HostKeyStatus::kMatch);
   EXPECT_EQ(r.file, dir_.file("b"));
   EXPECT_EQ(check_host_key({dir_.file("missing")}, "web", 22, ed_.type, ed_.blob).status,
             HostKeyStatus::kNotFound);
   EXPECT_EQ(check_host_key({}, "web", 22, ed_.type, ed_.blob).status, HostKeyStatus::kNotFound);
-  EXPECT_EQ(check_host_key_text(line("web", ed_), "mem", "web", 22, ed_.type, ed_.blob).file, "mem");
+  EXPECT_EQ(check_host_key_text(host_line("web", ed_), "mem", "web", 22, ed_.type, ed_.blob).file,
+            "mem");
 }
 
 TEST_F(KnownHosts, EntriesHashedBySshKeygenMatch) {
   std::string kh = dir_.file("kh");
-  write_file(kh, line("web.lab", ed_) + line("[web.lab]:2222", ed_) + line("db", rsa_));
+  write_file(kh,
+             host_line("web.lab", ed_) + host_line("[web.lab]:2222", ed_) + host_line("db", rsa_));
   auto r = run_command({"ssh-keygen", "-H", "-f", kh});
   ASSERT_EQ(r.status, 0) << r.out;
   ASSERT_EQ(read_file(kh).rfind("|1|", 0), 0u) << read_file(kh);
@@ -186,7 +179,7 @@ TEST_F(KnownHosts, EntriesHashedBySshKeygenMatch) {
 TEST_F(KnownHosts, HashMatchesOpenSshFormat) {
   // |1|salt|hmac with a fixed salt, against an entry hashed by ssh-keygen.
   std::string kh = dir_.file("kh");
-  write_file(kh, line("web.lab", ed_));
+  write_file(kh, host_line("web.lab", ed_));
   ASSERT_EQ(run_command({"ssh-keygen", "-H", "-f", kh}).status, 0);
   std::string field = read_file(kh).substr(0, read_file(kh).find(' '));
   std::string salt;
@@ -232,7 +225,7 @@ TEST_F(KnownHosts, AppendKeepsModeAndFixesMissingNewline) {
   ::chmod(kh.c_str(), 0644);
   ASSERT_TRUE(append_host_key(kh, "web", 22, ed_.type, ed_.blob, false).ok());
   EXPECT_EQ(testing::file_mode(kh), 0644);
-  EXPECT_EQ(read_file(kh), line("other", ed2_) + line("web", ed_));
+  EXPECT_EQ(read_file(kh), host_line("other", ed2_) + host_line("web", ed_));
   EXPECT_EQ(check_host_key({kh}, "other", 22, ed2_.type, ed2_.blob).status, HostKeyStatus::kMatch);
 }
 
@@ -244,8 +237,8 @@ TEST_F(KnownHosts, AppendFailureIsAnError) {
 
 TEST_F(KnownHosts, OtherNamesForTheSameKey) {
   std::string kh = dir_.file("known_hosts");
-  write_file(kh, line("web", ed_) + line("alias1,alias2", ed_) + line("db", ed2_) +
-                     "@revoked gone " + ed_.type + " " + ed_.base64 + "\n");
+  write_file(kh, host_line("web", ed_) + host_line("alias1,alias2", ed_) + host_line("db", ed2_) +
+                     host_line("@revoked gone", ed_));
   ASSERT_TRUE(append_host_key(kh, "hidden", 22, ed_.type, ed_.blob, true).ok());
   auto names = other_names_for_key({kh}, "web", 22, ed_.type, ed_.blob, dir_.path());
   ASSERT_EQ(names.size(), 2u);

@@ -106,4 +106,12 @@ PublicKey generate_key(const std::string& path, const std::string& type) {
   return read_public_key(path + ".pub");
 }
 
+std::string host_line(const std::string& hosts, const PublicKey& key) {
+  return hosts + " " + key.type + " " + key.base64 + "\n";
+}
+
+void KeygenTest::SetUp() {
+  if (!have_program("ssh-keygen")) GTEST_SKIP() << "ssh-keygen (openssh-client) not installed";
+}
+
 }  // namespace wgnet::ssh::testing

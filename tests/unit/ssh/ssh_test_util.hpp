@@ -2,6 +2,8 @@
 // (ssh-keygen, ssh -G) as oracles, and small file helpers.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -46,5 +48,16 @@ PublicKey read_public_key(const std::string& pub_path);
 
 // Generates an unencrypted key of `type` ("ed25519", "rsa", "ecdsa") at `path` with ssh-keygen.
 PublicKey generate_key(const std::string& path, const std::string& type);
+
+// One known_hosts line "HOSTS TYPE BASE64\n" for `key`; HOSTS may start with a marker
+// ("@revoked *").
+std::string host_line(const std::string& hosts, const PublicKey& key);
+
+// Base for fixtures whose keys come from the real ssh-keygen (made in their SetUpTestSuite, which
+// returns early without it): each test skips, saying why, where it is missing.
+class KeygenTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+};
 
 }  // namespace wgnet::ssh::testing
