@@ -176,6 +176,11 @@ Result<void> check_value(const Keyword& kw, const ConfigEntry& e) {
     }
     return {};
   };
+  // A value that must parse (failing with the parser's own words), then nothing after it.
+  auto parsed_single = [&](const auto& parsed) -> Result<void> {
+    if (!parsed) return parsed.error();
+    return single();
+  };
   switch (kw.kind) {
     case V::kOne:
       return single();
@@ -184,41 +189,28 @@ Result<void> check_value(const Keyword& kw, const ConfigEntry& e) {
     case V::kRest:
       return {};
     case V::kFlag:
-      if (auto r = parse_flag_value(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_flag_value(first));
     case V::kPubkey:
-      if (auto r = multistate(first, {{"yes", 1}, {"true", 1}, {"no", 0}, {"false", 0},
-                                      {"unbound", 1}, {"host-bound", 1}});
-          !r) {
-        return r.error();
-      }
-      return single();
+      return parsed_single(multistate(first, {{"yes", 1}, {"true", 1}, {"no", 0}, {"false", 0},
+                                              {"unbound", 1}, {"host-bound", 1}}));
     case V::kStrict:
       if (auto r = parse_strict_host_key_checking(first); !r) return unsupported(first);
       return single();
     case V::kRequestTty:
-      if (auto r = parse_request_tty(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_request_tty(first));
     case V::kAddressFamily:
-      if (auto r = parse_address_family(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_address_family(first));
     case V::kLogLevel:
-      if (auto r = parse_log_level(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_log_level(first));
     case V::kSessionType:
-      if (auto r = multistate(first, {{"none", 0}, {"subsystem", 1}, {"default", 2}}); !r) {
-        return r.error();
-      }
-      return single();
+      return parsed_single(multistate(first, {{"none", 0}, {"subsystem", 1}, {"default", 2}}));
     case V::kPort:
       if (auto r = parse_ssh_port(first); !r) return bad("Bad port '" + first + "'.");
       return single();
     case V::kTime:
-      if (auto r = parse_time_value(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_time_value(first));
     case V::kInt:
-      if (auto r = parse_int_value(first); !r) return r.error();
-      return single();
+      return parsed_single(parse_int_value(first));
     case V::kEscape:
       if (auto r = parse_escape_char(first); !r) return bad("Bad escape character.");
       return single();
