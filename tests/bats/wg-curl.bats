@@ -253,6 +253,20 @@ timed() {
   [ "$elapsed" -lt 5000 ] || fail "took ${elapsed} ms"
 }
 
+@test "a DNS server that never answers (DNS = 10.77.0.99): -m 1 is exit 28 on time" {
+  local conf="$BATS_TEST_TMPDIR/silent-dns.conf"
+  (umask 077 && sed 's/^DNS = .*/DNS = 10.77.0.99, lab.wgnet/' "$LAB_CONF" >"$conf")
+  grep -q '^DNS = 10\.77\.0\.99,' "$conf" || fail "no DNS= line to replace in $LAB_CONF"
+  timed wgcurl_conf "$conf" -sS -m 1 http://web.lab.wgnet/
+  assert_failure 28
+  [[ $stderr == "wg-curl: (28) Resolving timed out after "*" milliseconds" ]] || fail "$stderr"
+  [ "$elapsed" -ge 900 ] && [ "$elapsed" -lt 2500 ] || fail "took ${elapsed} ms"
+  # --connect-timeout counts the lookup too, as curl's does.
+  timed wgcurl_conf "$conf" -sS --connect-timeout 1 http://web/
+  assert_failure 28
+  [ "$elapsed" -ge 900 ] && [ "$elapsed" -lt 2500 ] || fail "took ${elapsed} ms"
+}
+
 @test "I5: proxies in the environment and a poisoned system resolver see nothing" {
   wgcurl_leak_sink_up
   wgcurl_poison_resolver

@@ -234,6 +234,26 @@ config_from_long_option() {
   [ "$ms" -lt 10000 ] || fail "took ${ms} ms with -w 2"
 }
 
+@test "-w 1 bounds the name lookup: a DNS server that never answers costs 1 s, not 3 x 2 s" {
+  # DNS = 10.77.0.99: inside AllowedIPs, nobody answers there.
+  local conf="$BATS_TEST_TMPDIR/silent-dns.conf" t0 ms
+  (umask 077 && sed 's/^DNS = .*/DNS = 10.77.0.99, lab.wgnet/' "$LAB_CONF" >"$conf")
+  grep -q '^DNS = 10\.77\.0\.99,' "$conf" || fail "no DNS= line to replace in $LAB_CONF"
+  t0=$(now_ms)
+  run --separate-stderr nc_tool_conf "$conf" -w 1 echo.lab.wgnet 7 </dev/null
+  ms=$(($(now_ms) - t0))
+  assert_failure 1
+  [[ $stderr == *"could not resolve echo.lab.wgnet: no reply from DNS server(s) 10.77.0.99 within the "*" ms allowed"* ]] ||
+    fail "stderr: $stderr"
+  [ "$ms" -ge 900 ] && [ "$ms" -lt 2500 ] || fail "took ${ms} ms with -w 1"
+  # A scan stops at the name: one -w, not one per port.
+  t0=$(now_ms)
+  run --separate-stderr nc_tool_conf "$conf" -z -w 1 echo.lab.wgnet 7 9000-9003
+  ms=$(($(now_ms) - t0))
+  assert_failure 1
+  [ "$ms" -lt 2500 ] || fail "scan took ${ms} ms with -w 1"
+}
+
 @test "-w: an idle connection is closed after the timeout" {
   # The recorder (9002) never writes and never closes; stdin stays open but silent.
   local t0
