@@ -12,11 +12,7 @@ wgcurl_require_binary() { lab_require_binary wg-curl "$WGCURL"; }
 # wgcurl ARGS...: wg-curl with the lab's config, inside the tool namespace, bounded in time.
 wgcurl() { wgcurl_conf "$LAB_CONF" "$@"; }
 # wgcurl_conf CONF ARGS...: the same with another config file.
-wgcurl_conf() {
-  local conf=$1
-  shift
-  lab_tool_timeout "$WGCURL_TIMEOUT" "$WGCURL" -c "$conf" "$@"
-}
+wgcurl_conf() { lab_tool_conf "$WGCURL_TIMEOUT" "$WGCURL" "$@"; }
 # wgcurl_env VAR=VALUE... -- ARGS...: the same with environment variables set for wg-curl only.
 wgcurl_env() {
   local vars=()

@@ -36,6 +36,12 @@ lab_tool_timeout() {
   shift
   timeout -k 5 "$secs" ip netns exec "$LAB_TOOL_NS" "$@"
 }
+# lab_tool_conf SECS BIN CONF ARGS...: BIN -c CONF ARGS that way.
+lab_tool_conf() {
+  local secs=$1 bin=$2 conf=$3
+  shift 3
+  lab_tool_timeout "$secs" "$bin" -c "$conf" "$@"
+}
 
 # lab_setup_file [lab_up options]: for setup_file() of a lab suite.
 lab_setup_file() {
@@ -68,11 +74,7 @@ wgnc_skip_if_unusable() {
 # nc_tool ARGS...: wg-nc with the lab's config, inside the tool namespace, bounded in time.
 nc_tool() { nc_tool_conf "$LAB_CONF" "$@"; }
 # nc_tool_conf CONF ARGS...: same with another config file.
-nc_tool_conf() {
-  local conf=$1
-  shift
-  lab_tool_timeout "$WGNC_TIMEOUT" "$WGNC" -c "$conf" "$@"
-}
+nc_tool_conf() { lab_tool_conf "$WGNC_TIMEOUT" "$WGNC" "$@"; }
 # nc_say TEXT ARGS...: TEXT on stdin.
 nc_say() {
   local text=$1

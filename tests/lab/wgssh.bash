@@ -55,9 +55,7 @@ wgssh_teardown() {
 }
 
 # ssh_tool ARGS...: wg-ssh with the lab's WireGuard config and the test's ssh config.
-ssh_tool() {
-  lab_tool_timeout "$WGSSH_TIMEOUT" "$WGSSH" -c "$LAB_CONF" -F "$HOME/.ssh/config" "$@"
-}
+ssh_tool() { lab_tool_conf "$WGSSH_TIMEOUT" "$WGSSH" "$LAB_CONF" -F "$HOME/.ssh/config" "$@"; }
 # ssh_key ARGS...: the same, logging in with the lab's unencrypted ed25519 key and never asking.
 ssh_key() { ssh_tool -o BatchMode=yes -i "$LAB_SSH_KEY" "$@"; }
 
