@@ -173,10 +173,14 @@ std::optional<TransferFailure> Engine::set_up_handle() {
     cookie_line_ += (i ? "; " : "") + options_.cookies[i];
   if (!cookie_line_.empty()) curl_easy_setopt(e, CURLOPT_COOKIE, cookie_line_.c_str());
   if (options_.dump_header) {
-    OutputSink::Settings s;
-    if (*options_.dump_header != "-") s.path = *options_.dump_header;
-    s.stdout_stream = io_.out;
-    s.create_dirs = options_.create_dirs;
+    // Built in one expression: g++ 12 with ASan sees the optional path of a default-built
+    // Settings assigned later as "maybe uninitialized" (a false positive under -Werror).
+    OutputSink::Settings s{
+        .path = *options_.dump_header == "-" ? std::nullopt
+                                              : std::optional<std::string>(*options_.dump_header),
+        .stdout_stream = io_.out,
+        .create_dirs = options_.create_dirs,
+    };
     header_dump_.emplace(std::move(s));
   }
   return std::nullopt;
