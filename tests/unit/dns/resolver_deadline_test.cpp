@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 
 #include "dns/dns_lab.hpp"
 
@@ -22,14 +23,24 @@ class ResolverDeadlineTest : public DnsLab {
     c.attempts = ResolverConfig{}.attempts;
     return c;
   }
+
+  // One resolve() with `config` and, if given, a deadline `budget` from now; how long it took.
+  struct Timed {
+    Result<std::vector<IpAddress>> got;
+    Clock::duration elapsed;
+  };
+  Timed timed_resolve(const ResolverConfig& config, const char* name, AddressFamily family,
+                      std::optional<milliseconds> budget) {
+    Resolver r(config, transport_);
+    auto start = Clock::now();
+    auto got = budget ? r.resolve(name, family, start + *budget) : r.resolve(name, family);
+    return {std::move(got), Clock::now() - start};
+  }
 };
 
 TEST_F(ResolverDeadlineTest, SilentServerEndsAtTheDeadlineWithTimeout) {
   dns1_.set_silent(true);
-  Resolver r(defaults(), transport_);
-  auto start = Clock::now();
-  auto got = r.resolve("quiet", AddressFamily::kAny, start + milliseconds(300));
-  auto elapsed = Clock::now() - start;
+  auto [got, elapsed] = timed_resolve(defaults(), "quiet", AddressFamily::kAny, milliseconds(300));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kTimeout);
   EXPECT_EQ(got.error().message,
@@ -44,10 +55,7 @@ TEST_F(ResolverDeadlineTest, SearchNamesAreNotAskedAfterTheDeadline) {
   dns1_.set_silent(true);
   auto c = defaults();
   c.search = {"corp.example", "example.net"};
-  Resolver r(c, transport_);
-  auto start = Clock::now();
-  auto got = r.resolve("quiet", AddressFamily::kV4, start + milliseconds(300));
-  auto elapsed = Clock::now() - start;
+  auto [got, elapsed] = timed_resolve(c, "quiet", AddressFamily::kV4, milliseconds(300));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kTimeout);
   EXPECT_LT(elapsed, milliseconds(600));
@@ -59,10 +67,7 @@ TEST_F(ResolverDeadlineTest, DeadlineCutsTheLastOfSeveralRoundsShort) {
   auto c = config();
   c.timeout = milliseconds(200);
   c.attempts = 3;
-  Resolver r(c, transport_);
-  auto start = Clock::now();
-  auto got = r.resolve("quiet.example", AddressFamily::kV4, start + milliseconds(500));
-  auto elapsed = Clock::now() - start;
+  auto [got, elapsed] = timed_resolve(c, "quiet.example", AddressFamily::kV4, milliseconds(500));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kTimeout);
   EXPECT_NE(got.error().message.find("within the 500 ms allowed"), std::string::npos)
@@ -77,10 +82,7 @@ TEST_F(ResolverDeadlineTest, DeadlineBeyondTheRoundsChangesNothing) {
   auto c = config();
   c.timeout = milliseconds(100);
   c.attempts = 2;
-  Resolver r(c, transport_);
-  auto start = Clock::now();
-  auto got = r.resolve("quiet", AddressFamily::kAny, start + milliseconds(5000));
-  auto elapsed = Clock::now() - start;
+  auto [got, elapsed] = timed_resolve(c, "quiet", AddressFamily::kAny, milliseconds(5000));
   ASSERT_FALSE(got);
   // The rounds ended first: the same kResolve as without a deadline.
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -95,10 +97,7 @@ TEST_F(ResolverDeadlineTest, WithoutDeadlineTheRoundsRunOut) {
   auto c = config();
   c.timeout = milliseconds(150);
   c.attempts = 3;
-  Resolver r(c, transport_);
-  auto start = Clock::now();
-  auto got = r.resolve("quiet", AddressFamily::kAny);
-  auto elapsed = Clock::now() - start;
+  auto [got, elapsed] = timed_resolve(c, "quiet", AddressFamily::kAny, std::nullopt);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
   EXPECT_GE(elapsed, milliseconds(440));  // all three tries, in full
