@@ -83,7 +83,9 @@ wgcurl_unpoison_resolver() { rm -rf "/etc/netns/$LAB_TOOL_NS"; }
 
 # wgcurl_count_outside_packets start|read|stop: an nftables counter in the tool namespace for
 # every packet it sends that is neither loopback, nor WireGuard to the peer's endpoint, nor
-# IPv6 neighbour discovery (the kernel's own). "read" prints the count.
+# the kernel's own: IPv6 neighbour discovery, and ICMP port-unreachable answering a WireGuard
+# keepalive that wireguard-go sent to the UDP port of a wg-curl which has already exited.
+# "read" prints the count, "show" the chain with its per-protocol counters.
 wgcurl_count_outside_packets() {
   case $1 in
     start)
@@ -94,13 +96,20 @@ table inet wgcurl_leak {
     oifname "lo" accept
     ip daddr $LAB_PEER_OUTER4 udp dport $LAB_WG_PORT accept
     meta l4proto ipv6-icmp accept
-    counter
+    icmp type destination-unreachable accept
+    meta l4proto tcp counter
+    meta l4proto udp counter
+    meta l4proto != { tcp, udp } counter
   }
 }
 EOF
       ;;
     read)
-      lab_tool nft list chain inet wgcurl_leak out | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+      lab_tool nft list chain inet wgcurl_leak out |
+        sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
+      ;;
+    show)
+      lab_tool nft list chain inet wgcurl_leak out
       ;;
     stop)
       lab_tool nft delete table inet wgcurl_leak
