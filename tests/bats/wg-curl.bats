@@ -10,6 +10,8 @@ load ../lab/wgnc
 source "$BATS_TEST_DIRNAME/../lab/web.bash"
 # shellcheck source=tests/lab/wgcurl.bash
 source "$BATS_TEST_DIRNAME/../lab/wgcurl.bash"
+# shellcheck source=tests/lab/term.bash
+source "$BATS_TEST_DIRNAME/../lab/term.bash"
 
 setup_file() {
   wgcurl_require_binary || return 1
@@ -18,7 +20,11 @@ setup_file() {
   lab_web_up || return 1
 }
 teardown_file() { lab_teardown_file; }
-setup() { wgnc_skip_if_unusable; }
+setup() {
+  wgnc_skip_if_unusable
+  term_setup
+}
+teardown() { term_teardown; }
 
 # timed CMD...: `run --separate-stderr CMD`, and its duration in ms in $elapsed.
 timed() {
@@ -354,6 +360,32 @@ timed() {
   assert_output "authenticated lab"
   run --separate-stderr wgcurl -sS -f http://web/basic-auth/lab/secret
   assert_failure 22
+}
+
+@test "-u NAME and no terminal: curl's question on stderr, the password read from stdin" {
+  run --separate-stderr wgcurl_without_terminal -sS -u lab http://web/basic-auth/lab/secret \
+    <<<secret
+  assert_success
+  assert_output "authenticated lab"
+  assert_equal "$stderr" "Enter host password for user 'lab':"
+  # Asked also under -s, as curl does; a wrong answer is the server's 401.
+  run --separate-stderr wgcurl_without_terminal -s -f -u lab http://web/basic-auth/lab/secret \
+    <<<wrong
+  assert_failure 22
+  assert_equal "$stderr" "Enter host password for user 'lab':"
+}
+
+@test "-u NAME on a terminal (tmux): asked there, typed without echo, terminal restored" {
+  command -v tmux >/dev/null || skip "needs tmux (run scripts/setup.sh)"
+  term_start "$(printf 'timeout --foreground %q ip netns exec %q %q -c %q -sS -u lab %q' \
+    "$WGCURL_TIMEOUT" "$LAB_TOOL_NS" "$WGCURL" "$LAB_CONF" http://web/basic-auth/lab/secret)"
+  term_wait_screen 10 "^Enter host password for user 'lab':\$"
+  term_send 'secret' Enter
+  term_wait_exit 15
+  assert_equal "$TERM_STATUS" 0
+  term_screen_has '^authenticated lab$' || fail "no answer: $(term_screen)"
+  ! term_screen_has secret || fail "the password was echoed: $(term_screen)"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/stty.after")" "$(cat "$BATS_TEST_TMPDIR/stty.before")"
 }
 
 @test "--compressed: gzip on the wire, text on output" {

@@ -163,16 +163,16 @@ teardown() {
 @test "password auth: the prompt is on the terminal (tmux), the password logs in" {
   local before
   before=$(lines_of "$LAB_SSHD_LOG")
-  wgssh_term_start "$(wgssh_term_cmd -o PubkeyAuthentication=no -o KbdInteractiveAuthentication=no \
+  term_start "$(wgssh_term_cmd -o PubkeyAuthentication=no -o KbdInteractiveAuthentication=no \
     "$LAB_SSH_USER@ssh.lab.wgnet" 'echo password-ok; exit 7')"
-  wgssh_wait_screen 10 "$LAB_SSH_USER@ssh.lab.wgnet's password: \$"
-  wgssh_send -l "$LAB_SSH_PASSWORD"
-  wgssh_send Enter
-  wgssh_wait_exit 10
+  term_wait_screen 10 "$LAB_SSH_USER@ssh.lab.wgnet's password: \$"
+  term_send -l "$LAB_SSH_PASSWORD"
+  term_send Enter
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 7
-  wgssh_screen_has '^password-ok$'
+  term_screen_has '^password-ok$'
   # Not echoed.
-  ! wgssh_screen_has "$LAB_SSH_PASSWORD"
+  ! term_screen_has "$LAB_SSH_PASSWORD"
   run sshd_log_since "$before"
   assert_output --partial "Accepted password for $LAB_SSH_USER"
 }
@@ -180,29 +180,29 @@ teardown() {
 @test "keyboard-interactive (PAM) is tried before password: its prompt, its answer" {
   local before
   before=$(lines_of "$LAB_SSHD_LOG")
-  wgssh_term_start "$(wgssh_term_cmd -o PubkeyAuthentication=no "$LAB_SSH_USER@10.77.0.1" 'echo kbd-ok')"
-  wgssh_wait_screen 10 '^Password: $'
-  wgssh_send -l "$LAB_SSH_PASSWORD"
-  wgssh_send Enter
-  wgssh_wait_exit 10
+  term_start "$(wgssh_term_cmd -o PubkeyAuthentication=no "$LAB_SSH_USER@10.77.0.1" 'echo kbd-ok')"
+  term_wait_screen 10 '^Password: $'
+  term_send -l "$LAB_SSH_PASSWORD"
+  term_send Enter
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 0
-  wgssh_screen_has '^kbd-ok$'
+  term_screen_has '^kbd-ok$'
   run sshd_log_since "$before"
   assert_output --partial "Accepted keyboard-interactive/pam for $LAB_SSH_USER"
 }
 
 @test "encrypted key: the passphrase is asked on the terminal, a wrong one asked again; BatchMode never asks" {
-  wgssh_term_start "$(wgssh_term_cmd -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
+  term_start "$(wgssh_term_cmd -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
     -i "$LAB_SSH_KEY_ENC" "$LAB_SSH_USER@10.77.0.1" 'echo passphrase-ok')"
-  wgssh_wait_screen 10 "^Enter passphrase for key '$LAB_SSH_KEY_ENC': \$"
-  wgssh_send -l "not-the-passphrase"
-  wgssh_send Enter
-  wgssh_wait_screen 10 "^Bad passphrase, try again for $LAB_SSH_KEY_ENC: \$"
-  wgssh_send -l "$LAB_SSH_KEY_PASS"
-  wgssh_send Enter
-  wgssh_wait_exit 10
+  term_wait_screen 10 "^Enter passphrase for key '$LAB_SSH_KEY_ENC': \$"
+  term_send -l "not-the-passphrase"
+  term_send Enter
+  term_wait_screen 10 "^Bad passphrase, try again for $LAB_SSH_KEY_ENC: \$"
+  term_send -l "$LAB_SSH_KEY_PASS"
+  term_send Enter
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 0
-  wgssh_screen_has '^passphrase-ok$'
+  term_screen_has '^passphrase-ok$'
   run --separate-stderr ssh_tool -o BatchMode=yes -i "$LAB_SSH_KEY_ENC" "$LAB_SSH_USER@10.77.0.1" true
   assert_equal "$status" 255
   [[ "$stderr" == *"Permission denied"* ]]
@@ -252,21 +252,21 @@ teardown() {
 
 @test "ask mode on a terminal: the SHA-256 fingerprint is shown; 'yes' records the key and goes on" {
   rm -f "$HOME/.ssh/known_hosts"
-  wgssh_term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@ssh.lab.wgnet" 'echo asked-ok')"
-  wgssh_wait_screen 10 'Are you sure you want to continue connecting \(yes/no/\[fingerprint\]\)\? $'
+  term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@ssh.lab.wgnet" 'echo asked-ok')"
+  term_wait_screen 10 'Are you sure you want to continue connecting \(yes/no/\[fingerprint\]\)\? $'
   local shown type fp
-  shown=$(wgssh_screen | sed -n 's/^\([A-Z0-9]*\) key fingerprint is \(SHA256:[^ ]*\)\.$/\1 \2/p')
+  shown=$(term_screen | sed -n 's/^\([A-Z0-9]*\) key fingerprint is \(SHA256:[^ ]*\)\.$/\1 \2/p')
   [ -n "$shown" ]
   type=${shown%% *}
   fp=${shown#* }
   # The fingerprint is the one ssh-keygen computes for the server's key of that type.
   ssh-keygen -lf "$LAB_SSH_HOSTKEYS" | grep -F "$fp" | grep -qF "($type)"
-  wgssh_screen_has "^The authenticity of host 'ssh.lab.wgnet \((10\.77\.0\.1|fd77::1)\)' can't be established\.$"
-  wgssh_send -l yes
-  wgssh_send Enter
-  wgssh_wait_exit 10
+  term_screen_has "^The authenticity of host 'ssh.lab.wgnet \((10\.77\.0\.1|fd77::1)\)' can't be established\.$"
+  term_send -l yes
+  term_send Enter
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 0
-  wgssh_screen_has '^asked-ok$'
+  term_screen_has '^asked-ok$'
   grep -q '^ssh.lab.wgnet ' "$HOME/.ssh/known_hosts"
 }
 
@@ -319,44 +319,44 @@ teardown() {
 # --- interactive sessions -----------------------------------------------------------------------
 
 @test "interactive: prompt, a pty, window size and its change, terminal restored after exit" {
-  wgssh_term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@ssh.lab.wgnet")"
-  wgssh_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
-  wgssh_send -l 'tty; stty size'
-  wgssh_send Enter
-  wgssh_wait_screen 5 '^/dev/pts/[0-9]+$'
-  wgssh_wait_screen 5 '^30 100$'
-  wgssh_tmux resize-window -x 120 -y 40
-  wgssh_send -l 'stty size'
-  wgssh_send Enter
-  wgssh_wait_screen 5 '^40 120$'
-  wgssh_send -l 'echo "TERM=$TERM"; exit 5'
-  wgssh_send Enter
-  wgssh_wait_exit 10
+  term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@ssh.lab.wgnet")"
+  term_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
+  term_send -l 'tty; stty size'
+  term_send Enter
+  term_wait_screen 5 '^/dev/pts/[0-9]+$'
+  term_wait_screen 5 '^30 100$'
+  term_tmux resize-window -x 120 -y 40
+  term_send -l 'stty size'
+  term_send Enter
+  term_wait_screen 5 '^40 120$'
+  term_send -l 'echo "TERM=$TERM"; exit 5'
+  term_send Enter
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 5
-  wgssh_screen_has '^TERM=(screen|tmux)'
-  wgssh_screen_has '^Connection to ssh.lab.wgnet closed\.$'
+  term_screen_has '^TERM=(screen|tmux)'
+  term_screen_has '^Connection to ssh.lab.wgnet closed\.$'
   cmp "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }
 
 @test "interactive: ~. disconnects (255), the terminal is restored" {
-  wgssh_term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@10.77.0.1")"
-  wgssh_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
-  wgssh_send Enter
-  wgssh_send -l '~.'
-  wgssh_wait_exit 10
+  term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@10.77.0.1")"
+  term_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
+  term_send Enter
+  term_send -l '~.'
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 255
-  wgssh_screen_has '^Connection to 10.77.0.1 closed\.$'
+  term_screen_has '^Connection to 10.77.0.1 closed\.$'
   cmp "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }
 
 @test "interactive: SIGTERM to wg-ssh restores the terminal (255)" {
-  wgssh_term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@10.77.0.1")"
-  wgssh_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
+  term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@10.77.0.1")"
+  term_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
   local pid
   pid=$(cat "$BATS_TEST_TMPDIR/$WGSSH_PIDFILE_NAME")
   [ "$(ip netns identify "$pid")" = "$LAB_TOOL_NS" ]
   kill -TERM "$pid"
-  wgssh_wait_exit 10
+  term_wait_exit 10
   assert_equal "$TERM_STATUS" 255
   cmp "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }

@@ -13,6 +13,11 @@ wgcurl_require_binary() { lab_require_binary wg-curl "$WGCURL"; }
 wgcurl() { wgcurl_conf "$LAB_CONF" "$@"; }
 # wgcurl_conf CONF ARGS...: the same with another config file.
 wgcurl_conf() { lab_tool_conf "$WGCURL_TIMEOUT" "$WGCURL" "$@"; }
+# wgcurl_without_terminal ARGS...: the same in a session of its own, so /dev/tty cannot be
+# opened (a prompt must then read stdin, not the terminal of whoever runs the suite).
+wgcurl_without_terminal() {
+  lab_tool_timeout "$WGCURL_TIMEOUT" setsid -w "$WGCURL" -c "$LAB_CONF" "$@"
+}
 # wgcurl_env VAR=VALUE... -- ARGS...: the same with environment variables set for wg-curl only.
 wgcurl_env() {
   local vars=()

@@ -9,6 +9,8 @@
 
 # shellcheck source=tests/lab/sshd.bash
 source "$BATS_TEST_DIRNAME/../lab/sshd.bash"
+# shellcheck source=tests/lab/term.bash
+source "$BATS_TEST_DIRNAME/../lab/term.bash"
 
 WGSSH="$wgnc__build/tools/wg-ssh/wg-ssh"
 WGSSH_TIMEOUT=${WGSSH_TIMEOUT:-30}
@@ -38,16 +40,14 @@ wgssh_setup() {
   chmod 700 "$HOME/.ssh"
   : >"$HOME/.ssh/config"
   unset SSH_AUTH_SOCK SSH_AGENT_PID
-  WGSSH_TMUX_SOCK="$BATS_TEST_TMPDIR/tmux.sock"
+  term_setup
   WGSSH_AGENT_PID=""
   lab_ssh_known_hosts "$HOME/.ssh/known_hosts"
 }
 
 # wgssh_teardown: stops what the test started (by PID / by its private tmux socket).
 wgssh_teardown() {
-  if [ -n "${WGSSH_TMUX_SOCK:-}" ] && [ -S "$WGSSH_TMUX_SOCK" ]; then
-    tmux -S "$WGSSH_TMUX_SOCK" kill-server 2>/dev/null || true
-  fi
+  term_teardown
   if [ -n "${WGSSH_AGENT_PID:-}" ]; then
     kill "$WGSSH_AGENT_PID" 2>/dev/null || true
     wait "$WGSSH_AGENT_PID" 2>/dev/null || true
@@ -71,28 +71,7 @@ wgssh_agent_start() {
   ssh-add -q "$@" </dev/null
 }
 
-# --- a terminal for interactive tests: tmux on the test's own socket ---------------------------
-
-wgssh_tmux() { tmux -S "$WGSSH_TMUX_SOCK" "$@" 3>&-; }
-
-# wgssh_term_start CMD: runs CMD (a shell command line) in a new 100x30 tmux terminal. Around it,
-# the terminal's mode is saved (stty -g) to $BATS_TEST_TMPDIR/stty.before/.after and CMD's exit
-# status is written to $BATS_TEST_TMPDIR/exit. $WGSSH_PIDFILE names a file for the wg-ssh PID
-# when CMD is started through wgssh_term_cmd.
-wgssh_term_start() {
-  local d=$BATS_TEST_TMPDIR script="$BATS_TEST_TMPDIR/term.sh"
-  {
-    printf 'export HOME=%q PATH=%q LSAN_OPTIONS=%q ASAN_OPTIONS=%q\n' "$HOME" "$PATH" \
-      "$LSAN_OPTIONS" "${ASAN_OPTIONS:-}"
-    [ -n "${SSH_AUTH_SOCK:-}" ] && printf 'export SSH_AUTH_SOCK=%q\n' "$SSH_AUTH_SOCK"
-    printf 'stty -g >%q\n' "$d/stty.before"
-    printf '%s\n' "$1"
-    printf 'echo $? >%q.tmp; mv %q.tmp %q\n' "$d/exit" "$d/exit" "$d/exit"
-    printf 'stty -g >%q\n' "$d/stty.after"
-    printf 'echo WGSSH-TERM-DONE\nexec sleep 120\n'
-  } >"$script"
-  wgssh_tmux new-session -d -x 100 -y 30 "bash $script"
-}
+# --- the terminal for interactive tests: tests/lab/term.bash -------------------------------------
 
 # wgssh_term_cmd ARGS...: the command line for wg-ssh ARGS inside the terminal, recording its
 # PID; bounded by timeout --foreground (so wg-ssh stays in the terminal's foreground group).
@@ -104,23 +83,3 @@ wgssh_term_cmd() {
     "echo \$\$ >$BATS_TEST_TMPDIR/$WGSSH_PIDFILE_NAME; exec ip netns exec $LAB_TOOL_NS $WGSSH -c $LAB_CONF -F $HOME/.ssh/config$args"
 }
 
-wgssh_screen() { wgssh_tmux capture-pane -p -J -S -50; }
-wgssh_screen_has() { wgssh_screen | grep -Eq -- "$1"; }
-# wgssh_wait_screen SECS REGEX: bounded wait for REGEX on the screen (prints it on failure).
-wgssh_wait_screen() {
-  if ! wait_for "$1" wgssh_screen_has "$2"; then
-    echo "screen never showed /$2/:" >&2
-    wgssh_screen >&2
-    return 1
-  fi
-}
-wgssh_send() { wgssh_tmux send-keys -t 0 "$@"; }
-# wgssh_wait_exit SECS: waits for the command in the terminal to end; its status in TERM_STATUS.
-wgssh_wait_exit() {
-  if ! wait_for "$1" test -s "$BATS_TEST_TMPDIR/exit"; then
-    echo "the terminal's command did not end; screen:" >&2
-    wgssh_screen >&2
-    return 1
-  fi
-  TERM_STATUS=$(cat "$BATS_TEST_TMPDIR/exit")
-}

@@ -10,6 +10,7 @@
 #include "curl_handle.hpp"
 #include "curl_options.hpp"
 #include "exit_status.hpp"
+#include "password_prompt.hpp"
 #include "tool_tunnel.hpp"
 #include "transfer.hpp"
 #include "transfer_error.hpp"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   if (!options.silent) {
     for (const auto& warning : command->warnings) diag.warning(warning);
   }
+  curl::ask_missing_password(command->options->user);  // `-u NAME`: curl asks, also with -s
   curl::CurlGlobal curl_global;
   if (!curl_global.ok()) {
     diag.error("libcurl could not be initialized");
