@@ -52,5 +52,6 @@ term_wait_exit() {
     term_screen >&2
     return 1
   fi
+  # shellcheck disable=SC2034  # read by the test that called this
   TERM_STATUS=$(cat "$BATS_TEST_TMPDIR/exit")
 }
