@@ -342,10 +342,13 @@ teardown() {
   term_start "$(wgssh_term_cmd -i "$LAB_SSH_KEY" "$LAB_SSH_USER@10.77.0.1")"
   term_wait_screen 10 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
   term_send Enter
+  # The shell's answer to that Enter (a second prompt) must be on screen before ~. is typed, or
+  # it could land on the line our closing message is printed on.
+  term_wait_screen_lines 10 2 "$LAB_SSH_USER@[^ ]*:~\\\$ \$"
   term_send -l '~.'
   term_wait_exit 10
   assert_equal "$TERM_STATUS" 255
-  term_screen_has '^Connection to 10.77.0.1 closed\.$'
+  term_screen_has '^Connection to 10.77.0.1 closed\.$' || fail "screen: $(term_screen)"
   cmp "$BATS_TEST_TMPDIR/stty.before" "$BATS_TEST_TMPDIR/stty.after"
 }
 

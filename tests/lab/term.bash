@@ -44,6 +44,16 @@ term_wait_screen() {
     return 1
   fi
 }
+# term_wait_screen_lines SECS N REGEX: bounded wait for N lines matching REGEX (e.g. a second
+# shell prompt: the answer to an Enter has arrived and nothing more is on its way).
+term_screen_lines_at_least() { [ "$(term_screen | grep -Ec -- "$2")" -ge "$1" ]; }
+term_wait_screen_lines() {
+  if ! wait_for "$1" term_screen_lines_at_least "$2" "$3"; then
+    echo "screen never showed $2 lines /$3/:" >&2
+    term_screen >&2
+    return 1
+  fi
+}
 term_send() { term_tmux send-keys -t 0 "$@"; }
 # term_wait_exit SECS: waits for the command in the terminal to end; its status in TERM_STATUS.
 term_wait_exit() {
