@@ -87,6 +87,7 @@ bool write_all(int fd, std::string_view text) {
 
 TypedLine read_typed_line(int input_fd, int prompt_fd, std::string_view prompt, Echo echo) {
   TypedLine typed;
+  typed.text.reserve(256);  // a password rarely outgrows this: no stray partial copies to wipe
   int caught = 0;
   {
     PromptSignals guard;
