@@ -8,6 +8,14 @@
 bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
+
+# Debian 12's bats-assert shows only $output when assert_success/assert_failure fail; after
+# `run --separate-stderr` the tool's reason is in $stderr, so a failure shows that too.
+eval "$(declare -f assert_success | sed '1s/^assert_success/lab__assert_success_output_only/')"
+eval "$(declare -f assert_failure | sed '1s/^assert_failure/lab__assert_failure_output_only/')"
+lab__show_stderr() { [ -z "${stderr:-}" ] || printf -- '-- stderr --\n%s\n--\n' "$stderr" >&2; }
+assert_success() { lab__assert_success_output_only "$@" || { lab__show_stderr; return 1; }; }
+assert_failure() { lab__assert_failure_output_only "$@" || { lab__show_stderr; return 1; }; }
 # shellcheck source=tests/lab/lab.bash
 source "$BATS_TEST_DIRNAME/../lab/lab.bash"
 
