@@ -276,7 +276,7 @@ teardown() {
   mv "$BATS_TEST_TMPDIR/ed25519_only" "$HOME/.ssh/known_hosts"
   [ "$(wc -l <"$HOME/.ssh/known_hosts")" -eq 1 ]
   run --separate-stderr ssh_key -v -o StrictHostKeyChecking=yes "$LAB_SSH_USER@10.77.0.1" 'echo ed25519-known'
-  [ "$status" -eq 0 ] || fail "status $status: $stderr"
+  assert_success
   assert_output "ed25519-known"
   [[ "$stderr" == *"host key ssh-ed25519"* ]]
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "demo_configs.hpp"
+#include "write_all.hpp"
 
 namespace demo {
 
@@ -26,25 +27,12 @@ bool wait_readable(int fd, const std::atomic<bool>& stopping) {
   return false;
 }
 
-bool write_all(int fd, const uint8_t* data, size_t len) {
-  while (len > 0) {
-    ssize_t n = ::write(fd, data, len);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 void echo_connection(wgnet::Connection conn, const std::atomic<bool>& stopping) {
   uint8_t buf[65536];
   while (wait_readable(conn.fd.get(), stopping)) {
     ssize_t n = ::read(conn.fd.get(), buf, sizeof buf);
     if (n <= 0) break;
-    if (!write_all(conn.fd.get(), buf, static_cast<size_t>(n))) break;
+    if (!wgnet::tools::write_all(conn.fd.get(), buf, static_cast<size_t>(n))) break;
   }
 }
 
@@ -72,7 +60,7 @@ void http_connection(wgnet::Connection conn, const std::atomic<bool>& stopping) 
                       (get || head ? "text/html" : "text/plain") +
                       "; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
                       "\r\nConnection: close\r\n\r\n" + (head ? "" : body);
-  write_all(conn.fd.get(), reinterpret_cast<const uint8_t*>(reply.data()), reply.size());
+  wgnet::tools::write_all(conn.fd.get(), reply);
   ::shutdown(conn.fd.get(), SHUT_WR);
 }
 

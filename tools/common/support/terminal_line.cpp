@@ -75,16 +75,6 @@ void wipe(std::string& secret) {
   secret.clear();
 }
 
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 TypedLine read_typed_line(int input_fd, int prompt_fd, std::string_view prompt, Echo echo) {
   TypedLine typed;
   typed.text.reserve(256);  // a password rarely outgrows this: no stray partial copies to wipe

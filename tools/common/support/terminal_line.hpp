@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "write_all.hpp"
+
 namespace wgnet::tools {
 
 enum class Echo { kOn, kOff };
@@ -25,8 +27,5 @@ TypedLine read_typed_line(int input_fd, int prompt_fd, std::string_view prompt, 
 
 // Overwrites a secret in place before it is released.
 void wipe(std::string& secret);
-
-// write(2) until all of text is out; false on an error.
-bool write_all(int fd, std::string_view text);
 
 }  // namespace wgnet::tools

@@ -7,14 +7,7 @@
 namespace wgnet::ssh {
 namespace {
 
-void write_stderr(const std::string& text) {
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
-    if (n <= 0) return;
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
-}
+void write_stderr(const std::string& text) { tools::write_all(STDERR_FILENO, text); }
 
 std::vector<std::string> all_files(const HostKeyPolicy& policy) {
   std::vector<std::string> files = policy.user_files;

@@ -18,6 +18,7 @@
 #include "session_signals.hpp"
 #include "terminal_mode.hpp"
 #include "tunnel_report.hpp"
+#include "write_all.hpp"
 
 namespace wgnet::ssh {
 
@@ -276,14 +277,8 @@ int SessionRun::run() {
   options.escape_char = s_.escape_char;
   options.keepalive_interval = s_.server_alive_interval;
   options.keepalive_count_max = s_.server_alive_count_max;
-  SessionLoopIo io{debug_fn, [](const std::string& text) {
-                     std::string_view rest = text;
-                     while (!rest.empty()) {
-                       ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
-                       if (n <= 0) return;
-                       rest.remove_prefix(static_cast<size_t>(n));
-                     }
-                   }};
+  SessionLoopIo io{debug_fn,
+                   [](const std::string& text) { tools::write_all(STDERR_FILENO, text); }};
   SessionLoop loop(*session_, *main_, forwarder_.get(), terminal.get(), **signals, options, io);
   SessionOutcome outcome = loop.run();
   terminal.reset();  // the terminal is itself again before anything more is printed
