@@ -15,6 +15,7 @@ for r in "${rows[@]}"; do known[$r]=1; done
 
 missing=0 cited=0
 while IFS=: read -r file ref; do
+  # shellcheck disable=SC2013 # words (row ids) are wanted
   for id in $(grep -oE '[A-K][0-9]+' <<<"$ref"); do
     cited=$((cited + 1))
     if [ -z "${known[$id]:-}" ]; then

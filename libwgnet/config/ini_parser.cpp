@@ -103,13 +103,9 @@ class IniParser {
       if (!nonzero.value()) return config_error(at(number, "PrivateKey"), "all-zero key");
       lines_.private_key = number;
     } else if (k == "address") {
-      for (auto item : split_list(value)) {
-        auto prefix = parse_prefix(item);
-        if (auto* why = std::get_if<std::string>(&prefix)) return config_error(at(number, "Address"), *why);
-        iface.addresses.push_back(std::get<IpPrefix>(prefix));
-      }
+      return add_addresses(at(number, "Address"), value, iface);
     } else if (k == "dns") {
-      return dns(value, number);
+      return add_dns(at(number, "DNS"), value, iface);
     } else if (k == "mtu") {
       if (auto ok = once("MTU", number); !ok) return ok;
       auto mtu = parse_number(value, 576, 65535);
@@ -185,21 +181,6 @@ class IniParser {
     crypto::secure_zero(*key);
     static const Key32 zero{};
     return !crypto::equal_ct(out, zero);
-  }
-
-  Result<void> dns(std::string_view value, int number) {
-    auto& iface = config_.interface;
-    for (auto item : split_list(value)) {
-      if (auto ip = IpAddress::parse(item)) {
-        iface.dns_servers.push_back(*ip);
-      } else if (valid_hostname(item)) {
-        iface.dns_search.emplace_back(item);
-      } else {
-        return config_error(at(number, "DNS"),
-                            "invalid DNS server or search domain " + quote(item));
-      }
-    }
-    return {};
   }
 
   static std::optional<std::string_view> wg_quick_only(const std::string& lower_key) {

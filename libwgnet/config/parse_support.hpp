@@ -46,6 +46,11 @@ Parsed<EndpointSpec> parse_endpoint(std::string_view text);
 Parsed<uint16_t> parse_keepalive(std::string_view text);  // number or "off"
 bool valid_hostname(std::string_view name);
 
+// The interface's Address and DNS values, lists in both syntaxes (UAPI: wgnet's address= and
+// dns= lines, which wireguard-go's UAPI has no words for). Items are appended to `iface`.
+Result<void> add_addresses(const Where& where, std::string_view value, InterfaceConfig& iface);
+Result<void> add_dns(const Where& where, std::string_view value, InterfaceConfig& iface);
+
 // Constant-time 64-digit hex key (UAPI form); nullopt if malformed.
 std::optional<Key32> parse_key_hex(std::string_view text);
 

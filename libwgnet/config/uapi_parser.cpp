@@ -1,6 +1,9 @@
 // The UAPI text form (what `wg set` sends and wireguard-go's IpcSet reads): `key=value` lines with
 // lowercase keys and hex keys; interface keys first, then one block per peer started by
 // `public_key=`. Blank lines and `#` comment lines are skipped so a file can hold it.
+// wgnet extensions, interface keys: `address=` and `dns=` (the values of wg-quick's Address= and
+// DNS=, one or more per line, the lines repeatable) and `mtu=`. The UAPI has no words for them
+// because a kernel interface gets them from `ip`; an in-process tunnel needs them from the file.
 #include "config/parse_support.hpp"
 #include "core/crypto.hpp"
 
@@ -59,6 +62,15 @@ class UapiParser {
       config_.interface.listen_port = static_cast<uint16_t>(std::get<unsigned long>(port));
     } else if (key == "fwmark") {
       if (warn_) warn_(format_message(at(number, key), "ignored (no firewall marks in userspace)"));
+    } else if (key == "address") {
+      return add_addresses(at(number, key), value, config_.interface);
+    } else if (key == "dns") {
+      return add_dns(at(number, key), value, config_.interface);
+    } else if (key == "mtu") {
+      auto mtu = parse_number(value, 576, 65535);
+      if (auto* why = std::get_if<std::string>(&mtu)) return config_error(at(number, key), *why);
+      config_.interface.mtu = static_cast<uint16_t>(std::get<unsigned long>(mtu));
+      lines_.mtu = number;
     } else if (key == "replace_peers") {
       return require_true(key, value, number);
     } else if (key == "public_key") {
@@ -114,7 +126,8 @@ class UapiParser {
     } else if (key == "protocol_version") {
       if (value != "1")
         return config_error(at(number, key), "unsupported protocol version " + quote(value));
-    } else if (key == "private_key" || key == "listen_port" || key == "fwmark") {
+    } else if (key == "private_key" || key == "listen_port" || key == "fwmark" ||
+               key == "address" || key == "dns" || key == "mtu") {
       return config_error(at(number, key), "interface key after the first public_key");
     } else {
       return config_error(at(number, key), "unknown peer key");

@@ -172,5 +172,27 @@ Parsed<uint16_t> parse_keepalive(std::string_view text) {
   return static_cast<uint16_t>(std::get<unsigned long>(number));
 }
 
+Result<void> add_addresses(const Where& where, std::string_view value, InterfaceConfig& iface) {
+  for (auto item : split_list(value)) {
+    auto prefix = parse_prefix(item);
+    if (auto* why = std::get_if<std::string>(&prefix)) return config_error(where, *why);
+    iface.addresses.push_back(std::get<IpPrefix>(prefix));
+  }
+  return {};
+}
+
+Result<void> add_dns(const Where& where, std::string_view value, InterfaceConfig& iface) {
+  for (auto item : split_list(value)) {
+    if (auto ip = IpAddress::parse(item)) {
+      iface.dns_servers.push_back(*ip);
+    } else if (valid_hostname(item)) {
+      iface.dns_search.emplace_back(item);
+    } else {
+      return config_error(where, "invalid DNS server or search domain " + quote(item));
+    }
+  }
+  return {};
+}
+
 }  // namespace config_detail
 }  // namespace wgnet

@@ -55,7 +55,9 @@ Result<std::unique_ptr<Tunnel>> TunnelImpl::open(const Config& config, TunnelOpt
     return make_error(ErrorCode::kConfig, config.source + ": no [Peer] section: nothing to talk to");
   if (config.interface.addresses.empty())
     return make_error(ErrorCode::kConfig,
-                      config.source + ": [Interface] has no Address=: the tunnel needs one");
+                      config.source +
+                          ": no address for the tunnel: give one with Address= in [Interface] "
+                          "(UAPI form: an address= line)");
   auto tunnel = std::make_unique<TunnelImpl>(PassKey{}, config, std::move(options));
   if (auto started = tunnel->start(); !started) return started.error();
   return std::unique_ptr<Tunnel>(std::move(tunnel));

@@ -421,6 +421,37 @@ TEST(ConfigUapi, Errors) {
   EXPECT_EQ(error_of(priv + "bogus\n"), "wg.conf:2: line unrecognized (expected key=value)");
 }
 
+// A UAPI file has no word for the tunnel's own address, DNS or MTU (a kernel interface gets them
+// from `ip`); wgnet's address=/dns=/mtu= lines give them the values wg-quick's keys would.
+TEST(ConfigUapi, AddressDnsAndMtuLinesMatchTheIniKeys) {
+  const std::string ini = std::string("[Interface]\nPrivateKey = ") + kPriv +
+                          "\nAddress = 10.99.0.2/32, fd00::2/128\nAddress = 10.98.0.2/24\n"
+                          "DNS = 10.99.0.1, corp.internal\nMTU = 1280\n\n[Peer]\nPublicKey = " +
+                          kPeer1 + "\nAllowedIPs = 10.99.0.0/24\n";
+  const std::string uapi = std::string("private_key=") + kPrivHex +
+                           "\naddress=10.99.0.2/32, fd00::2/128\naddress=10.98.0.2/24\n"
+                           "dns=10.99.0.1\ndns=corp.internal\nmtu=1280\npublic_key=" +
+                           kPeer1Hex + "\nallowed_ip=10.99.0.0/24\n";
+  const Config a = parse_ok(ini);
+  const Config b = parse_ok(uapi);
+  EXPECT_EQ(b.interface.addresses, a.interface.addresses);
+  ASSERT_EQ(b.interface.addresses.size(), 3u);
+  EXPECT_EQ(b.interface.dns_servers, a.interface.dns_servers);
+  EXPECT_EQ(b.interface.dns_search, std::vector<std::string>{"corp.internal"});
+  EXPECT_EQ(b.interface.mtu, 1280);
+}
+
+TEST(ConfigUapi, AddressDnsAndMtuErrorsNameTheLine) {
+  const std::string priv = std::string("private_key=") + kPrivHex + "\n";
+  EXPECT_EQ(error_of(priv + "address=10.99.0.2/33\n"),
+            "wg.conf:2: address: invalid prefix length in `10.99.0.2/33' (expected /0../32)");
+  EXPECT_EQ(error_of(priv + "dns=not_a_name!\n"),
+            "wg.conf:2: dns: invalid DNS server or search domain `not_a_name!'");
+  EXPECT_EQ(error_of(priv + "mtu=100\n"), "wg.conf:2: mtu: `100' is out of range (576..65535)");
+  EXPECT_EQ(error_of(priv + "public_key=" + kPeer1Hex + "\naddress=10.99.0.2/32\n"),
+            "wg.conf:3: address: interface key after the first public_key");
+}
+
 TEST(ConfigUapi, FwmarkWarnsAndZeroPskIsNone) {
   std::vector<std::string> warnings;
   const Config c = parse_ok(std::string("private_key=") + kPrivHex + "\nfwmark=0\npublic_key=" +
