@@ -87,14 +87,86 @@ web_v6() { printf 'GET / HTTP/1.0\r\n\r\n' | demo_nc -N fd00:200::1 80; }
   assert_equal "$stderr" "wgnet-demo-peer: error: --forward '22': expected TUNNEL_PORT=ADDRESS:PORT"
 }
 
-@test "scripts/demo, the README's first command, runs every step to its end" {
-  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
-  run timeout -k 5 300 env WGNET_BUILD="$wgnc__build" "$WGNC_TOP/scripts/demo"
+# What every step of scripts/demo prints when it works (run with stderr merged into $output).
+assert_demo_ran_every_step() {
   assert_success
+  refute_output --partial "this step failed"
   assert_output --regexp $'\nhello from [^ ]+ over WireGuard\n'
   assert_output --partial "Hello from inside the tunnel"
   assert_output --regexp $'\n200 from (10\\.200\\.0\\.1|fd00:200::1)\n'
   assert_output --partial $'\n"hello from inside the tunnel"\n'
+  assert_output --partial $'\nhello by name\n'
   assert_output --partial $'\nhello over IPv6\n'
+  assert_output --partial $'\nhello over UDP\n'
+  assert_output --regexp 'Connection to 10\.200\.0\.1 (port )?80 .*succeeded'
   assert_output --partial "demo: done."
+}
+
+@test "scripts/demo, the README's first command, runs every step to its end" {
+  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
+  run timeout -k 5 300 env WGNET_BUILD="$wgnc__build" "$WGNC_TOP/scripts/demo"
+  assert_demo_ran_every_step
+}
+
+# sshd started as root by hand stops with "Missing privilege separation directory: /run/sshd"
+# on a machine where no system sshd ever ran (systemd makes that directory). A private mount of
+# an empty /run makes such a machine here.
+@test "scripts/demo as root on a machine where no sshd ever ran (no /run/sshd): every step passes" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root (the same demo as a user is the test above)"
+  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
+  command -v unshare >/dev/null || skip "needs unshare (util-linux) for a private /run"
+  run timeout -k 5 300 unshare --mount --propagation private bash -c '
+    mount -t tmpfs -o mode=0755 wgnet-demo-run /run || exit 97
+    WGNET_BUILD="$1" WGNET_DEMO_BUILD=0 "$2"; rc=$?
+    [ ! -e /run/sshd ] || echo "the demo left /run/sshd behind"
+    exit $rc' bash "$wgnc__build" "$WGNC_TOP/scripts/demo"
+  assert_demo_ran_every_step
+  refute_output --partial "left /run/sshd behind"
+}
+
+# A read-only, empty /run: sshd cannot have its /run/sshd, so the ssh step fails; the demo must
+# still run every other step and end with exit 1 and the failed step's name.
+@test "scripts/demo: a failing step (sshd cannot start) does not hide the others; exit 1 names it" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root (a private read-only /run)"
+  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
+  command -v unshare >/dev/null || skip "needs unshare (util-linux) for a private /run"
+  run timeout -k 5 300 unshare --mount --propagation private bash -c '
+    mount -t tmpfs -o mode=0755,ro wgnet-demo-run /run || exit 97
+    WGNET_BUILD="$1" WGNET_DEMO_BUILD=0 "$2"' bash "$wgnc__build" "$WGNC_TOP/scripts/demo"
+  assert_failure 1
+  assert_output --partial "Missing privilege separation directory"
+  assert_output --partial "Hello from inside the tunnel"
+  assert_output --partial $'\nhello over UDP\n'
+  assert_output --regexp 'Connection to 10\.200\.0\.1 (port )?80 .*succeeded'
+  assert_output --partial $'demo: 1 step(s) failed:\n  - ssh through the tunnel'
+  refute_output --partial "demo: done."
+}
+
+# A new user's run: a throwaway account with a login shell (sshd runs the remote command with
+# it) and a copy of the demo and its tools that the account can read wherever the checkout is.
+@test "scripts/demo as a normal user (a throwaway account): every step passes" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to make a throwaway user (as a user, the first demo test is this one)"
+  [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
+  DEMO_USER="wgdemo$$"
+  DEMO_TREE=$(mktemp -d /tmp/wgnet-demo-user.XXXXXX)
+  chmod 755 "$DEMO_TREE"
+  mkdir -p "$DEMO_TREE/home" "$DEMO_TREE/scripts"
+  cp "$WGNC_TOP/scripts/demo" "$DEMO_TREE/scripts/"
+  local tool
+  for tool in wg-nc wg-curl wg-ssh wg-dig wgnet-demo-peer; do
+    mkdir -p "$DEMO_TREE/build/tools/$tool"
+    cp "$wgnc__build/tools/$tool/$tool" "$DEMO_TREE/build/tools/$tool/"
+  done
+  useradd --no-create-home --home-dir "$DEMO_TREE/home" --shell /bin/bash "$DEMO_USER"
+  chown "$DEMO_USER" "$DEMO_TREE/home"
+  run timeout -k 5 300 runuser -u "$DEMO_USER" -- env -i HOME="$DEMO_TREE/home" \
+    PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin WGNET_BUILD="$DEMO_TREE/build" \
+    WGNET_DEMO_BUILD=0 "$DEMO_TREE/scripts/demo"
+  assert_demo_ran_every_step
+}
+
+# Only the demo-as-a-user test makes these; each is removed by its own name or path.
+teardown() {
+  if [ -n "${DEMO_USER:-}" ]; then userdel "$DEMO_USER" 2>/dev/null || true; fi
+  if [ -n "${DEMO_TREE:-}" ]; then rm -rf "$DEMO_TREE"; fi
 }
