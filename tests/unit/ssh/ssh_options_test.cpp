@@ -60,7 +60,8 @@ TEST(SshOptions, LastAtSeparatesUser) {
   EXPECT_EQ(o.user, "a@b");
   EXPECT_EQ(o.host, "host");
   EXPECT_EQ(parse_ok({"host:22"}).host, "host:22");  // no port in a plain destination
-  EXPECT_EQ(parse_usage({"@host"}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({"@host"}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
 }
 
 TEST(SshOptions, SshUri) {
@@ -166,10 +167,12 @@ TEST(SshOptions, OpenSshErrorTexts) {
 }
 
 TEST(SshOptions, UsageExits) {
-  EXPECT_EQ(parse_usage({}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
   EXPECT_EQ(parse_usage({"-Z", "h"}), "wg-ssh: unknown option -- Z");
   EXPECT_EQ(parse_usage({"h", "-l"}), "wg-ssh: option requires an argument -- l");
-  EXPECT_EQ(parse_usage({"-v"}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({"-v"}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
   auto help = parse({"--help"});
   ASSERT_TRUE(help.ok());
   EXPECT_TRUE(help->text_to_stdout);
@@ -184,8 +187,14 @@ TEST(SshOptions, UsageExits) {
 }
 
 TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
-  for (auto args : {std::vector<const char*>{"-R", "1:h:1"}, {"-D", "1080"}, {"-J", "jump"}, {"-A"},
-                    {"-X"}, {"-W", "h:1"}, {"-f"}, {"-M"}, {"-G"}}) {
+  for (auto args : {std::vector<const char*>{"-R", "1:h:1"},
+                    {"-D", "1080"},
+                    {"-J", "jump"},
+                    {"-A"},
+                    {"-X"},
+                    {"-W", "h:1"},
+                    {"-f"},
+                    {"-M"}}) {
     std::vector<const char*> argv{"wg-ssh"};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("h");
@@ -196,6 +205,22 @@ TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
   }
   auto o = parse_ok({"-a", "-x", "-k", "-C", "-g", "h"});  // no-ops and warnings
   EXPECT_EQ(o.warnings.size(), 2u);
+}
+
+TEST(SshOptions, DashJNamesJumpHostsAndProxyJump) {
+  auto r = parse_error({"-J", "user@bastion:2222", "h"});
+  EXPECT_EQ(r.rfind("jump hosts (-J, ProxyJump) is not supported by wg-ssh", 0), 0u) << r;
+}
+
+TEST(SshOptions, DashSStartsASubsystemAndDashGPrintsTheConfig) {
+  auto o = parse_ok({"-s", "--", "h", "sftp"});  // as scp and sftp pass it
+  EXPECT_TRUE(o.subsystem);
+  EXPECT_EQ(o.command, (std::vector<std::string>{"sftp"}));
+  auto g = parse_ok({"-c", "wg.conf", "-G", "-o", "SendEnv=GIT_PROTOCOL", "-p", "2222", "root@h"});
+  EXPECT_TRUE(g.print_config);  // what git runs to tell an OpenSSH-like ssh from a "simple" one
+  EXPECT_EQ(g.port, 2222);
+  EXPECT_EQ(parse_error({"-N", "-s", "h", "sftp"}), "Cannot specify -s with -N/SessionType");
+  EXPECT_EQ(parse_error({"-s", "-N", "h", "sftp"}), "Cannot specify -N with -s/SessionType");
 }
 
 TEST(SshOptions, ForwardSpecs) {

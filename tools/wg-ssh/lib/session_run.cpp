@@ -191,20 +191,25 @@ Result<void> SessionRun::open_main_channel(bool tty) {
       if (!rc) return rc.error();
       if (*rc != 0) warn("PTY allocation request failed on channel 0");
     }
-    bool shell = s_.remote_command.empty();
-    debug(shell ? "Requesting shell." : "Sending command: " + s_.remote_command);
+    // The request ssh.c makes: "subsystem" with its name (-s), "exec" with the command, or
+    // "shell".
+    const std::string_view request = s_.subsystem                ? "subsystem"
+                                     : s_.remote_command.empty() ? "shell"
+                                                                 : "exec";
+    debug(request == "shell"       ? std::string("Requesting shell.")
+          : request == "subsystem" ? "Sending subsystem: " + s_.remote_command
+                                   : "Sending command: " + s_.remote_command);
     auto rc = session_->drive(
         [&] {
-          return shell ? libssh2_channel_process_startup(ch, "shell", 5, nullptr, 0)
-                       : libssh2_channel_process_startup(
-                             ch, "exec", 4, s_.remote_command.c_str(),
-                             static_cast<unsigned>(s_.remote_command.size()));
+          return libssh2_channel_process_startup(
+              ch, request.data(), static_cast<unsigned>(request.size()),
+              request == "shell" ? nullptr : s_.remote_command.c_str(),
+              static_cast<unsigned>(s_.remote_command.size()));
         },
         std::nullopt, server_wait());
     if (!rc) return rc.error();
     if (*rc != 0) {
-      return make_error(ErrorCode::kNetwork,
-                        std::string(shell ? "shell" : "exec") + " request failed on channel 0");
+      return make_error(ErrorCode::kNetwork, std::string(request) + " request failed on channel 0");
     }
   }
   PumpEnds ends;

@@ -34,14 +34,15 @@ const char* missing_feature(char flag) {
     case 'X': case 'Y': return "X11 forwarding (-X, -Y)";
     case 'D': return "dynamic (SOCKS) forwarding (-D)";
     case 'R': return "remote forwarding (-R)";
-    case 'J': return "jump hosts (-J)";
+    case 'J':
+      return "jump hosts (-J, ProxyJump)";
     case 'W': return "stdio forwarding (-W)";
     case 'w': return "tun device forwarding (-w)";
     case 'M': case 'S': case 'O': return "connection sharing (-M, -S, -O)";
-    case 'f': return "going to the background (-f)";
-    case 'G': return "printing the configuration (-G)";
-    case 'Q': return "algorithm queries (-Q)";
-    case 's': return "subsystems (-s)";
+    case 'f':
+      return "going to the background (-f)";
+    case 'Q':
+      return "algorithm queries (-Q)";
     case 'B': case 'b': return "binding to a local address (-B, -b); the tunnel has one address";
     case 'I': return "PKCS#11 (-I)";
     case 'K': return "GSSAPI (-K)";
@@ -153,10 +154,18 @@ Result<void> apply_flag(ParseState& st, char flag, const std::string& arg) {
     case '4': o.family = AddressFamily::kV4; return {};
     case '6': o.family = AddressFamily::kV6; return {};
     case 'N':  // ssh.c: no session, so no pty either
+      if (o.subsystem) return bad("Cannot specify -N with -s/SessionType");
       o.no_command = true;
       o.request_tty = RequestTty::kNo;
       return {};
     case 'n': o.stdin_null = true; return {};
+    case 's':  // sftp and scp (SFTP mode) start the "sftp" subsystem this way
+      if (o.no_command) return bad("Cannot specify -s with -N/SessionType");
+      o.subsystem = true;
+      return {};
+    case 'G':
+      o.print_config = true;
+      return {};  // git runs "-G host" to see an OpenSSH-like ssh
     case 'T': o.request_tty = RequestTty::kNo; return {};
     case 't':  // ssh.c: -t once asks for a pty, a second -t forces one
       o.request_tty = o.request_tty == RequestTty::kYes ? RequestTty::kForce : RequestTty::kYes;
@@ -307,7 +316,7 @@ Result<SshCommand> parse_ssh_command_line(int argc, const char* const* argv) {
 }
 
 std::string ssh_usage_text() {
-  return "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]\n"
+  return "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]\n"
          "              [-F configfile] [-i identity_file] [-L address] [-l login_name]\n"
          "              [-m mac_spec] [-o option] [-p port]\n"
          "              destination [command [argument ...]]\n"

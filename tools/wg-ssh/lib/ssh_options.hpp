@@ -53,6 +53,8 @@ struct SshOptions {
   std::optional<AddressFamily> family;     // -4 / -6 (last one wins, as ssh)
   std::optional<RequestTty> request_tty;   // -T, -t, -tt
   bool no_command = false;                 // -N (SessionType none)
+  bool subsystem = false;                  // -s: the command names a subsystem (sftp)
+  bool print_config = false;               // -G: print the settings, do not connect
   bool quiet = false;                      // -q
   int verbosity = 0;                       // -v count (capped at 3)
   std::vector<std::string> identity_files; // -i, in order, as written (expanded at resolve; a
@@ -77,7 +79,8 @@ struct SshOptions {
   std::vector<std::string> command;  // remote command words (after the destination)
 
   // Flags accepted but not acted on (-C, -g, -y), one line each; copied into
-  // SshSettings::warnings. Flags that ask for a missing feature (-R, -D, -J, -A, -X...) are errors.
+  // SshSettings::warnings. Flags that ask for a missing feature (-R, -D, -J, -A, -X...) are errors,
+  // and so is ProxyJump in any config (connecting directly would be another route).
   std::vector<std::string> warnings;
 };
 
@@ -154,14 +157,18 @@ struct SshSettings {
 
   RequestTty request_tty = RequestTty::kAuto;
   bool no_command = false;          // -N or SessionType none
+  bool subsystem = false;           // -s or SessionType subsystem: remote_command names it
   std::string remote_command;       // command words joined by ' ' (ssh.c), or RemoteCommand
+                                    // (RemoteCommand none: no command, as OpenSSH)
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;             // -E; empty = stderr
 
   // Passed through to libssh2 as given (libssh2_session_method_pref); empty = its defaults.
   std::string ciphers, kex_algorithms, host_key_algorithms, macs;
 
-  std::vector<ForwardSpec> local_forwards;  // -L then LocalForward lines, in order
+  std::vector<ForwardSpec> local_forwards;  // -L then LocalForward lines, in order; none
+                                            // with ClearAllForwardings yes (scp, sftp set it)
+  bool clear_all_forwardings = false;
   bool exit_on_forward_failure = false;
   std::optional<char> escape_char = '~';    // nullopt = none
   std::vector<std::string> send_env;        // patterns of local variables to send (TERM is

@@ -112,6 +112,7 @@ class Resolver {
   Result<void> resolve_known_hosts();
   Result<void> resolve_session();
   Result<void> resolve_auth();
+  Result<void> refuse_proxy_jump() const;
 
   const SshOptions& o_;
   const SshEnvironment& env_;
@@ -167,6 +168,7 @@ Result<SshSettings> Resolver::run() {
   if (auto r = resolve_known_hosts(); !r) return r.error();
   if (auto r = resolve_auth(); !r) return r.error();
   if (auto r = resolve_session(); !r) return r.error();
+  if (auto r = refuse_proxy_jump(); !r) return r.error();
   return std::move(s_);
 }
 
@@ -317,27 +319,30 @@ Result<void> Resolver::resolve_session() {
     s_.request_tty = *parse_request_tty(e->args[0]);
   }
   s_.no_command = o_.no_command;
-  if (const ConfigEntry* e = first("sessiontype"); e && !o_.no_command) {
+  s_.subsystem = o_.subsystem;
+  if (const ConfigEntry* e = first("sessiontype"); e && !o_.no_command && !o_.subsystem) {
     std::string v = lower(e->args[0]);
-    if (v == "subsystem") {
-      return config_error(*e, "SessionType subsystem is not supported by wg-ssh");
-    }
     s_.no_command = v == "none";
+    s_.subsystem = v == "subsystem";
+  }
+  // ssh.c: the subsystem's name comes from the command line, never from RemoteCommand.
+  if (s_.subsystem && o_.command.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "You must specify a subsystem to invoke.");
   }
   for (size_t i = 0; i < o_.command.size(); ++i) {
     if (i) s_.remote_command += ' ';
     s_.remote_command += o_.command[i];
   }
-  if (const ConfigEntry* e = first("remotecommand")) {
+  // RemoteCommand none is no command at all (ssh.c), so scp's -oRemoteCommand=none goes with
+  // the command scp gives, and also keeps a config file's RemoteCommand away (first one wins).
+  if (const ConfigEntry* e = first("remotecommand"); e && lower(e->value_text) != "none") {
     if (!o_.command.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Cannot execute command-line and remote command.");
     }
-    if (lower(e->value_text) != "none") {
-      auto c = expand(e, e->value_text);
-      if (!c) return c.error();
-      s_.remote_command = *c;
-    }
+    auto c = expand(e, e->value_text);
+    if (!c) return c.error();
+    s_.remote_command = *c;
   }
   if (o_.quiet) {
     s_.log_level = LogLevel::kQuiet;
@@ -351,9 +356,14 @@ Result<void> Resolver::resolve_session() {
     if (!p) return p.error();
     s_.log_file = *p;
   }
-  s_.local_forwards = o_.local_forwards;
-  for (const ConfigEntry* e : all("localforward")) {  // -o LocalForward=, then the files
-    s_.local_forwards.push_back(*parse_forward_spec(e->args[0] + ":" + e->args[1]));
+  auto clear = flag("clearallforwardings", false);
+  if (!clear) return clear.error();
+  s_.clear_all_forwardings = *clear;
+  if (!s_.clear_all_forwardings) {  // ssh.c clears -L and LocalForward lines alike
+    s_.local_forwards = o_.local_forwards;
+    for (const ConfigEntry* e : all("localforward")) {  // -o LocalForward=, then the files
+      s_.local_forwards.push_back(*parse_forward_spec(e->args[0] + ":" + e->args[1]));
+    }
   }
   if (o_.escape_char) {
     s_.escape_char = *o_.escape_char;
@@ -386,6 +396,19 @@ Result<void> Resolver::resolve_session() {
     if (e) s_.stdin_null = parse_flag_value(e->args[0]).value();
   }
   return {};
+}
+
+// A ProxyJump that applies (the first one obtained, as readconf.c; "none" turns it off) names a
+// route wg-ssh cannot take: connecting straight to the host instead would be another route than
+// the one asked for, so it is refused, as -J is.
+Result<void> Resolver::refuse_proxy_jump() const {
+  const ConfigEntry* e = first("proxyjump");
+  if (!e || lower(e->args[0]) == "none") return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    config_location(*e) +
+                        "ProxyJump is not supported by wg-ssh (jump hosts, -J); "
+                        "use ssh -J with ProxyCommand='wg-nc -c WG.CONF %h %p' "
+                        "for the first hop (see wg-ssh(1))");
 }
 
 bool group_or_world_writable_or_foreign(const std::string& path) {
