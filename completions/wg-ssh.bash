@@ -28,16 +28,16 @@ _wg_ssh_option() {
             requesttty) values='auto yes no force' ;;
             addressfamily) values='any inet inet6' ;;
             loglevel) values='QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3' ;;
-            sessiontype) values='default none' ;;
+            sessiontype) values='default none subsystem' ;;
             batchmode|hashknownhosts|identitiesonly|passwordauthentication|pubkeyauthentication|\
-            kbdinteractiveauthentication|exitonforwardfailure|stdinnull) values='yes no' ;;
+            kbdinteractiveauthentication|exitonforwardfailure|stdinnull|clearallforwardings) values='yes no' ;;
         esac
         # With '=' among the word breaks bash replaces only what follows it.
         [[ $COMP_WORDBREAKS == *=* ]] || prefix="$key="
         COMPREPLY=($(compgen -P "$prefix" -W "$values" -- "$value"))
         return
     fi
-    COMPREPLY=($(compgen -S '=' -W 'AddressFamily BatchMode Ciphers ConnectTimeout EscapeChar
+    COMPREPLY=($(compgen -S '=' -W 'AddressFamily BatchMode Ciphers ClearAllForwardings ConnectTimeout EscapeChar
         ExitOnForwardFailure GlobalKnownHostsFile HashKnownHosts HostKeyAlgorithms HostKeyAlias
         HostName IdentitiesOnly IdentityAgent IdentityFile IgnoreUnknown
         KbdInteractiveAuthentication KexAlgorithms LocalForward LogLevel MACs
@@ -88,8 +88,8 @@ _wg_ssh() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -E -e -F -i -L -l -m -N -n -o -p -q
-            -T -t -V -v --help' -- "$cur"))
+        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -E -e -F -G -i -L -l -m -N -n -o -p -q
+            -s -T -t -V -v --help' -- "$cur"))
         return
     fi
 
