@@ -2,8 +2,9 @@
 # wg-ssh driven the way real programs drive ssh (issue 11 items 4-6): scp (SFTP mode and -O) and
 # sftp with -S (a program without arguments: the WireGuard config comes from WGNET_CONFIG),
 # rsync -e, git with GIT_SSH_COMMAND (ssh:// URLs with a port, protocol v2 through SendEnv), -G,
-# and ProxyJump refused rather than connected around. Against the lab's OpenSSH sshd behind a
-# wireguard-go peer; every program runs in the tool namespace, whose only way out is the tunnel.
+# and -J / ProxyJump (each hop reached through a direct-tcpip channel of the one before). Against
+# the lab's OpenSSH sshd behind a wireguard-go peer; every program runs in the tool namespace,
+# whose only way out is the tunnel.
 # Needs root; otherwise every test is skipped with the reason.
 
 load ../lab/wgnc
@@ -143,19 +144,34 @@ git_clone_v2() {
   done
 }
 
-@test "ProxyJump in the ssh config is refused (255, one line), never connected around" {
-  printf 'Host inner\n  HostName 10.77.0.1\n  ProxyJump %s@10.77.0.1\n' "$LAB_SSH_USER" >>"$HOME/.ssh/config"
-  local before
-  before=$(lines_of "$LAB_SSHD_LOG")
-  run --separate-stderr ssh_tool "$LAB_SSH_USER@inner" 'echo connected-directly'
+# The jump host is the lab's sshd on port 22; the destination its port 2222 (or port 22 again),
+# which sees the jump host, not our tunnel address (10.77.0.2), as the client.
+@test "-J: through the lab sshd to its port 2222; the destination sees the jump host as client" {
+  run --separate-stderr ssh_tool -J "$DEST" -p "$LAB_SSH_ALT_PORT" "$DEST" 'echo $SSH_CONNECTION'
+  assert_success
+  assert_output --regexp "^10\.77\.0\.1 [0-9]+ 10\.77\.0\.1 $LAB_SSH_ALT_PORT\$"
+  # Without -J the same command shows our own tunnel address: the test can tell them apart.
+  run --separate-stderr ssh_tool -p "$LAB_SSH_ALT_PORT" "$DEST" 'echo $SSH_CONNECTION'
+  assert_success
+  assert_output --regexp "^10\.77\.0\.2 "
+}
+
+@test "ProxyJump with two hops from the ssh config (each hop's Host block applies): 1 MiB round-trips" {
+  printf 'Host inner\n  HostName 10.77.0.1\n  ProxyJump hop1,hop2\nHost hop1\n  HostName 10.77.0.1\nHost hop2\n  HostName 10.77.0.1\n  Port %s\nHost *\n  User %s\n' \
+    "$LAB_SSH_ALT_PORT" "$LAB_SSH_USER" >>"$HOME/.ssh/config"
+  head -c $((1024 * 1024)) "$LAB_DIR/up.bin" >"$BATS_TEST_TMPDIR/in.bin"
+  ssh_tool inner cat <"$BATS_TEST_TMPDIR/in.bin" >"$BATS_TEST_TMPDIR/out.bin"
+  assert_equal "$(sha "$BATS_TEST_TMPDIR/out.bin")" "$(sha "$BATS_TEST_TMPDIR/in.bin")"
+  run --separate-stderr ssh_tool inner 'echo $SSH_CONNECTION'
+  assert_success
+  assert_output --regexp "^10\.77\.0\.1 [0-9]+ 10\.77\.0\.1 22\$"
+  run --separate-stderr "$WGSSH" -F "$HOME/.ssh/config" -G inner
+  assert_line "proxyjump hop1,hop2"
+}
+
+@test "-J to a port nobody listens on: the jump host's refusal in one line, exit 255" {
+  run --separate-stderr ssh_tool -J "$DEST" -p 1 "$DEST" 'echo connected'
   assert_equal "$status" 255
-  refute_output --partial "connected-directly"
-  assert_equal "$stderr" "wg-ssh: error: $HOME/.ssh/config line 6: ProxyJump is not supported by wg-ssh (jump hosts, -J); use ssh -J with ProxyCommand='wg-nc -c WG.CONF %h %p' for the first hop (see wg-ssh(1))"
-  run sshd_log_since "$before"
-  refute_output --partial "Connection from"
-  # -J is refused the same way.
-  run --separate-stderr ssh_tool -J "$DEST" "$LAB_SSH_USER@10.77.0.1" true
-  assert_equal "$status" 255
-  assert_equal "${#lines[@]}" 0
-  [[ $stderr == "wg-ssh: error: jump hosts (-J, ProxyJump) is not supported by wg-ssh"* ]]
+  refute_output --partial "connected"
+  assert_equal "$stderr" "wg-ssh: error: jump host 10.77.0.1: channel open for 10.77.0.1 port 1: Channel open failure (connect failed)"
 }

@@ -189,7 +189,6 @@ TEST(SshOptions, UsageExits) {
 TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
   for (auto args : {std::vector<const char*>{"-R", "1:h:1"},
                     {"-D", "1080"},
-                    {"-J", "jump"},
                     {"-A"},
                     {"-X"},
                     {"-W", "h:1"},
@@ -207,9 +206,34 @@ TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
   EXPECT_EQ(o.warnings.size(), 2u);
 }
 
-TEST(SshOptions, DashJNamesJumpHostsAndProxyJump) {
-  auto r = parse_error({"-J", "user@bastion:2222", "h"});
-  EXPECT_EQ(r.rfind("jump hosts (-J, ProxyJump) is not supported by wg-ssh", 0), 0u) << r;
+TEST(SshOptions, DashJTakesOneListOfJumpHosts) {
+  EXPECT_EQ(parse_ok({"-J", "user@bastion:2222,ssh://b2", "h"}).jump_hosts,
+            "user@bastion:2222,ssh://b2");
+  EXPECT_EQ(parse_error({"-J", "a", "-J", "b", "h"}), "Only a single -J option is permitted");
+  EXPECT_EQ(parse_error({"-J", "a:notaport", "h"}), "Invalid -J argument");
+}
+
+TEST(SshOptions, JumpHostListsAsReadconfParsesThem) {
+  auto hops = parse_jump_hosts("bastion,ann@b2:2200,[fd00::1]:22,fd00::2,ssh://bob@b3:2201");
+  ASSERT_TRUE(hops.ok()) << hops.error().message;
+  ASSERT_EQ(hops->size(), 5u);
+  EXPECT_EQ((*hops)[0].host, "bastion");
+  EXPECT_FALSE((*hops)[0].user);
+  EXPECT_FALSE((*hops)[0].port);
+  EXPECT_EQ((*hops)[1].user, "ann");
+  EXPECT_EQ((*hops)[1].host, "b2");
+  EXPECT_EQ((*hops)[1].port, 2200);
+  EXPECT_EQ((*hops)[2].host, "fd00::1");
+  EXPECT_EQ((*hops)[2].port, 22);
+  EXPECT_EQ((*hops)[3].host, "fd00::2");
+  EXPECT_FALSE((*hops)[3].port);
+  EXPECT_EQ((*hops)[4].user, "bob");
+  EXPECT_EQ((*hops)[4].port, 2201);
+  for (const char* bad : {"", "a,", "@h", "h:", "h:0", "[fd00::1", "[fd00::1]x", "a,,b"}) {
+    auto r = parse_jump_hosts(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message, "Invalid ProxyJump \"" + std::string(bad) + "\"");
+  }
 }
 
 TEST(SshOptions, DashSStartsASubsystemAndDashGPrintsTheConfig) {

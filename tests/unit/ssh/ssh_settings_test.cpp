@@ -203,20 +203,36 @@ TEST(SshSettings, ClearAllForwardingsDropsEveryLocalForwardSilently) {
   EXPECT_EQ(resolve_ok(options({"-L", "8000:web:80", "h"}), &user).local_forwards.size(), 2u);
 }
 
-TEST(SshSettings, ProxyJumpIsRefusedNotConnectedAroundUnlessNone) {
-  auto user = config("Host inner\n  ProxyJump bastion.lab\nHost *\n  User me\n");
-  auto jumped = resolve_settings(options({"inner"}), &user, test_env());
-  ASSERT_FALSE(jumped.ok());
-  EXPECT_EQ(jumped.error().message,
-            "/u/.ssh/config line 2: ProxyJump is not supported by wg-ssh (jump hosts, -J); use ssh "
-            "-J with ProxyCommand='wg-nc -c WG.CONF %h %p' for the first hop (see wg-ssh(1))");
-  auto dash_o = resolve_settings(options({"-o", "ProxyJump=a@b:1,c", "h"}), nullptr, test_env());
-  ASSERT_FALSE(dash_o.ok());
-  EXPECT_EQ(dash_o.error().message.rfind("command-line line 0: ProxyJump is not supported", 0), 0u);
-  // The first value obtained wins, so ProxyJump=none on the command line turns the file's off.
-  auto none = resolve_ok(options({"-o", "ProxyJump=none", "inner"}), &user);
-  EXPECT_TRUE(none.warnings.empty());
-  EXPECT_TRUE(resolve_ok(options({"other"}), &user).warnings.empty());  // not this host's block
+TEST(SshSettings, ProxyJumpHopsGetTheirOwnHostBlocks) {
+  auto user = config(
+      "Host inner\n  ProxyJump bastion.lab,ann@b2:2200\n"
+      "Host bastion.lab\n  User jumper\n  Port 2022\n  IdentityFile /k/jump\n  ProxyJump loop\n"
+      "Host *\n  User me\n  IdentityFile /k/all\n");
+  auto s = resolve_ok(options({"-i", "/dev/null", "-o", "BatchMode=yes", "inner"}), &user);
+  EXPECT_EQ(s.proxy_jump, "bastion.lab,ann@b2:2200");
+  ASSERT_EQ(s.jump_hops.size(), 2u);
+  const SshSettings& first = s.jump_hops[0];
+  EXPECT_EQ(first.host_name, "bastion.lab");
+  EXPECT_EQ(first.user, "jumper");
+  EXPECT_EQ(first.port, 2022);
+  // The hop's own files, not our -i or -o (ssh runs "ssh -l USER -p PORT -F FILE HOP" for it),
+  // and not its own ProxyJump: the list says how it is reached.
+  EXPECT_EQ(first.identity_files, (V{"/k/jump", "/k/all"}));
+  EXPECT_FALSE(first.batch_mode);
+  EXPECT_TRUE(first.proxy_jump.empty());
+  EXPECT_EQ(s.jump_hops[1].user, "ann");  // user@ beats the file's User, as -l would
+  EXPECT_EQ(s.jump_hops[1].port, 2200);
+  EXPECT_EQ(s.identity_files, (V{"/dev/null", "/k/all"}));
+  // -J beats the file; ProxyJump=none on the command line turns the file's off (first wins).
+  auto dash_j = resolve_ok(options({"-J", "other", "inner"}), &user);
+  ASSERT_EQ(dash_j.jump_hops.size(), 1u);
+  EXPECT_EQ(dash_j.jump_hops[0].host_name, "other");
+  EXPECT_TRUE(resolve_ok(options({"-o", "ProxyJump=none", "inner"}), &user).jump_hops.empty());
+  EXPECT_TRUE(resolve_ok(options({"elsewhere"}), &user).jump_hops.empty());
+  auto bad = config("ProxyJump a:b\n");
+  auto r = resolve_settings(options({"h"}), &bad, test_env());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "/u/.ssh/config line 1: Invalid ProxyJump \"a:b\"");
 }
 
 TEST(SshSettings, ForwardsEnvAndAlgorithms) {
@@ -386,6 +402,8 @@ TEST(SshSettingsOracle, SameAsSshDashG) {
         "--", "h", "sftp"}},
       {"", {"-o", "SendEnv=GIT_PROTOCOL", "-p", "2222", "root@h"}},
       {"Host h\n  ProxyJump bastion\n", {"-o", "ProxyJump=none", "h"}},
+      {"Host h\n  ProxyJump a@b:1,c\n", {"h"}},
+      {"", {"-J", "ssh://u@j:2,[fd00::1]:3", "h"}},
       {"SessionType subsystem\n", {"h", "sftp"}},
       {"EscapeChar ^A\nLogLevel DEBUG1\nIdentityAgent /run/a.sock\n", {"-4", "h"}},
   };

@@ -55,7 +55,6 @@ constexpr std::array kKeywords = {
   Keyword{"setenv", "setenv", "SetEnv", K::kSupported, V::kSetEnv},
   Keyword{"addressfamily", "addressfamily", "AddressFamily", K::kSupported, V::kAddressFamily},
   Keyword{"ignoreunknown", "ignoreunknown", "IgnoreUnknown", K::kSupported, V::kList},
-  // Acted on by refusing it: connecting directly would be another route (ssh_options_resolve.cpp).
   Keyword{"proxyjump", "proxyjump", "ProxyJump", K::kSupported, V::kOne},
   // Valid OpenSSH keys wg-ssh does not implement: warned about once, ignored.
   Keyword{"addkeystoagent", "addkeystoagent", "AddKeysToAgent", K::kIgnored, V::kAny},

@@ -112,7 +112,7 @@ class Resolver {
   Result<void> resolve_known_hosts();
   Result<void> resolve_session();
   Result<void> resolve_auth();
-  Result<void> refuse_proxy_jump() const;
+  Result<void> resolve_proxy_jump();
 
   const SshOptions& o_;
   const SshEnvironment& env_;
@@ -168,7 +168,7 @@ Result<SshSettings> Resolver::run() {
   if (auto r = resolve_known_hosts(); !r) return r.error();
   if (auto r = resolve_auth(); !r) return r.error();
   if (auto r = resolve_session(); !r) return r.error();
-  if (auto r = refuse_proxy_jump(); !r) return r.error();
+  if (auto r = resolve_proxy_jump(); !r) return r.error();
   return std::move(s_);
 }
 
@@ -398,17 +398,18 @@ Result<void> Resolver::resolve_session() {
   return {};
 }
 
-// A ProxyJump that applies (the first one obtained, as readconf.c; "none" turns it off) names a
-// route wg-ssh cannot take: connecting straight to the host instead would be another route than
-// the one asked for, so it is refused, as -J is.
-Result<void> Resolver::refuse_proxy_jump() const {
-  const ConfigEntry* e = first("proxyjump");
-  if (!e || lower(e->args[0]) == "none") return {};
-  return make_error(ErrorCode::kInvalidArgument,
-                    config_location(*e) +
-                        "ProxyJump is not supported by wg-ssh (jump hosts, -J); "
-                        "use ssh -J with ProxyCommand='wg-nc -c WG.CONF %h %p' "
-                        "for the first hop (see wg-ssh(1))");
+// -J, else the first ProxyJump obtained (readconf.c); "none" turns it off. The hops' own
+// settings are resolved by resolve_settings, which has the files.
+Result<void> Resolver::resolve_proxy_jump() {
+  const ConfigEntry* e = o_.jump_hosts ? nullptr : first("proxyjump");
+  std::string text = o_.jump_hosts ? *o_.jump_hosts : e ? e->args[0] : "";
+  if (lower(text) == "none") text.clear();
+  if (text.empty()) return {};
+  if (auto hops = parse_jump_hosts(text); !hops) {
+    return e ? config_error(*e, hops.error().message) : hops.error();
+  }
+  s_.proxy_jump = text;
+  return {};
 }
 
 bool group_or_world_writable_or_foreign(const std::string& path) {
@@ -422,7 +423,29 @@ bool group_or_world_writable_or_foreign(const std::string& path) {
 Result<SshSettings> resolve_settings(const SshOptions& options, const SshConfigFile* user_config,
                                      const SshEnvironment& env,
                                      const SshConfigFile* system_config) {
-  return Resolver(options, user_config, system_config, env).run();
+  auto settings = Resolver(options, user_config, system_config, env).run();
+  if (!settings || settings->proxy_jump.empty()) return settings;
+  // Each hop as ssh resolves the hop it runs for it ("ssh -l USER -p PORT -F FILE HOST"): its
+  // own Host blocks apply, but no -i or -o of ours, and no ProxyJump of its own.
+  auto hops = parse_jump_hosts(settings->proxy_jump);  // checked by the resolver
+  if (!hops) return hops.error();
+  for (const JumpHost& hop : *hops) {
+    SshOptions hop_options;
+    hop_options.ssh_config_file = options.ssh_config_file;
+    hop_options.host = hop_options.destination = hop.host;
+    hop_options.user = hop.user;
+    hop_options.port = hop.port;
+    hop_options.family = options.family;
+    hop_options.quiet = options.quiet;
+    hop_options.verbosity = options.verbosity;
+    hop_options.no_command = true;
+    hop_options.jump_hosts = "none";
+    auto hop_settings = Resolver(hop_options, user_config, system_config, env).run();
+    if (!hop_settings) return hop_settings.error();
+    hop_settings->warnings.clear();  // the same files: already said for the destination
+    settings->jump_hops.push_back(std::move(*hop_settings));
+  }
+  return settings;
 }
 
 Result<SshSettings> load_and_resolve_settings(const SshOptions& options,

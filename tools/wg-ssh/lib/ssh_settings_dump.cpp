@@ -142,6 +142,7 @@ std::string format_settings_as_ssh_g(const SshSettings& s, const SshOptions& opt
   line("connecttimeout",
        s.connect_timeout ? std::to_string(s.connect_timeout->count()) : std::string("none"));
   line("escapechar", escape_text(s.escape_char));
+  line_if_set("proxyjump", s.proxy_jump);
   return out;
 }
 
