@@ -26,7 +26,7 @@ set -l ssh_keys AddressFamily BatchMode Ciphers ClearAllForwardings ConnectTimeo
     ExitOnForwardFailure \
     GlobalKnownHostsFile HashKnownHosts HostKeyAlgorithms HostKeyAlias HostName IdentitiesOnly \
     IdentityAgent IdentityFile IgnoreUnknown KbdInteractiveAuthentication KexAlgorithms \
-    LocalForward LogLevel MACs NumberOfPasswordPrompts PasswordAuthentication Port \
+    LocalForward LogLevel MACs NumberOfPasswordPrompts PasswordAuthentication Port ProxyJump \
     PubkeyAuthentication RemoteCommand RequestTTY SendEnv ServerAliveCountMax \
     ServerAliveInterval SessionType SetEnv StdinNull StrictHostKeyChecking User UserKnownHostsFile
 
@@ -38,6 +38,7 @@ complete -c wg-ssh -s e -x -d 'Escape character (^X or none)'
 complete -c wg-ssh -s F -r -F -d 'SSH config file instead of ~/.ssh/config'
 complete -c wg-ssh -s G -d 'Print the resolved settings as ssh -G does and exit'
 complete -c wg-ssh -s i -r -F -d 'Identity (private key) file'
+complete -c wg-ssh -s J -x -a '(__wg_ssh_destination)' -d 'Jump hosts [user@]host[:port],...'
 complete -c wg-ssh -s L -x -d 'Local forwarding [bind_address:]port:host:hostport'
 complete -c wg-ssh -s l -x -a '(__fish_complete_users)' -d 'Login name on the remote host'
 complete -c wg-ssh -s m -x -d 'MAC algorithms'
