@@ -28,20 +28,20 @@ _wg_ssh_option() {
             requesttty) values='auto yes no force' ;;
             addressfamily) values='any inet inet6' ;;
             loglevel) values='QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3' ;;
-            sessiontype) values='default none' ;;
+            sessiontype) values='default none subsystem' ;;
             batchmode|hashknownhosts|identitiesonly|passwordauthentication|pubkeyauthentication|\
-            kbdinteractiveauthentication|exitonforwardfailure|stdinnull) values='yes no' ;;
+            kbdinteractiveauthentication|exitonforwardfailure|stdinnull|clearallforwardings) values='yes no' ;;
         esac
         # With '=' among the word breaks bash replaces only what follows it.
         [[ $COMP_WORDBREAKS == *=* ]] || prefix="$key="
         COMPREPLY=($(compgen -P "$prefix" -W "$values" -- "$value"))
         return
     fi
-    COMPREPLY=($(compgen -S '=' -W 'AddressFamily BatchMode Ciphers ConnectTimeout EscapeChar
+    COMPREPLY=($(compgen -S '=' -W 'AddressFamily BatchMode Ciphers ClearAllForwardings ConnectTimeout EscapeChar
         ExitOnForwardFailure GlobalKnownHostsFile HashKnownHosts HostKeyAlgorithms HostKeyAlias
         HostName IdentitiesOnly IdentityAgent IdentityFile IgnoreUnknown
         KbdInteractiveAuthentication KexAlgorithms LocalForward LogLevel MACs
-        NumberOfPasswordPrompts PasswordAuthentication Port PubkeyAuthentication RemoteCommand
+        NumberOfPasswordPrompts PasswordAuthentication Port ProxyJump PubkeyAuthentication RemoteCommand
         RequestTTY SendEnv ServerAliveCountMax ServerAliveInterval SessionType SetEnv StdinNull
         StrictHostKeyChecking User UserKnownHostsFile' -- "$word"))
     compopt -o nospace 2>/dev/null
@@ -78,6 +78,10 @@ _wg_ssh() {
             compopt -o filenames 2>/dev/null
             return
             ;;
+        -J)
+            COMPREPLY=($(compgen -W "$(_wg_ssh_hosts)" -- "$cur"))  # the first jump host
+            return
+            ;;
         -l)
             COMPREPLY=($(compgen -u -- "$cur"))
             return
@@ -88,8 +92,8 @@ _wg_ssh() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -E -e -F -i -L -l -m -N -n -o -p -q
-            -T -t -V -v --help' -- "$cur"))
+        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -E -e -F -G -i -J -L -l -m -N -n -o -p -q
+            -s -T -t -V -v --help' -- "$cur"))
         return
     fi
 
@@ -97,7 +101,7 @@ _wg_ssh() {
     local i have_dest=
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            -c|--wg-config|-E|-e|-F|-i|-L|-l|-m|-o|-p) ((i++)) ;;
+            -c|--wg-config|-E|-e|-F|-i|-J|-L|-l|-m|-o|-p) ((i++)) ;;
             -*) ;;
             *) have_dest=1; break ;;
         esac

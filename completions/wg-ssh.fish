@@ -22,10 +22,11 @@ function __wg_ssh_destination
     end
 end
 
-set -l ssh_keys AddressFamily BatchMode Ciphers ConnectTimeout EscapeChar ExitOnForwardFailure \
+set -l ssh_keys AddressFamily BatchMode Ciphers ClearAllForwardings ConnectTimeout EscapeChar \
+    ExitOnForwardFailure \
     GlobalKnownHostsFile HashKnownHosts HostKeyAlgorithms HostKeyAlias HostName IdentitiesOnly \
     IdentityAgent IdentityFile IgnoreUnknown KbdInteractiveAuthentication KexAlgorithms \
-    LocalForward LogLevel MACs NumberOfPasswordPrompts PasswordAuthentication Port \
+    LocalForward LogLevel MACs NumberOfPasswordPrompts PasswordAuthentication Port ProxyJump \
     PubkeyAuthentication RemoteCommand RequestTTY SendEnv ServerAliveCountMax \
     ServerAliveInterval SessionType SetEnv StdinNull StrictHostKeyChecking User UserKnownHostsFile
 
@@ -35,7 +36,9 @@ complete -c wg-ssh -s 6 -d 'IPv6 only'
 complete -c wg-ssh -s E -r -F -d 'Append diagnostics to this file'
 complete -c wg-ssh -s e -x -d 'Escape character (^X or none)'
 complete -c wg-ssh -s F -r -F -d 'SSH config file instead of ~/.ssh/config'
+complete -c wg-ssh -s G -d 'Print the resolved settings as ssh -G does and exit'
 complete -c wg-ssh -s i -r -F -d 'Identity (private key) file'
+complete -c wg-ssh -s J -x -a '(__wg_ssh_destination)' -d 'Jump hosts [user@]host[:port],...'
 complete -c wg-ssh -s L -x -d 'Local forwarding [bind_address:]port:host:hostport'
 complete -c wg-ssh -s l -x -a '(__fish_complete_users)' -d 'Login name on the remote host'
 complete -c wg-ssh -s m -x -d 'MAC algorithms'
@@ -49,6 +52,7 @@ set -a ssh_options StrictHostKeyChecking={yes,accept-new,ask,no} BatchMode=yes R
 complete -c wg-ssh -s o -x -a "$ssh_options" -d 'ssh_config option Key=Value'
 complete -c wg-ssh -s p -x -d 'Port on the remote host'
 complete -c wg-ssh -s q -d 'Quiet'
+complete -c wg-ssh -s s -d 'Run the subsystem named by the command (sftp)'
 complete -c wg-ssh -s T -d 'No pseudo-terminal'
 complete -c wg-ssh -s t -d 'Pseudo-terminal (-tt: even without a terminal)'
 complete -c wg-ssh -s V -d 'Print the version and exit'

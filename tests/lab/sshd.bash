@@ -211,7 +211,8 @@ AllowTcpForwarding yes
 AllowAgentForwarding yes
 X11Forwarding no
 PermitTunnel no
-AcceptEnv LANG LC_*
+# GIT_PROTOCOL: git asks for protocol v2 through SendEnv (tests/bats/wg-ssh-drivers.bats).
+AcceptEnv LANG LC_* GIT_PROTOCOL
 Subsystem sftp internal-sftp
 # Port $LAB_SSH_ALT_PORT also takes RSA signatures made with SHA-1 ("ssh-rsa"), the only kind
 # libssh2 1.10 (Debian 12) makes for RSA user keys; port 22 keeps OpenSSH's default (refused).

@@ -10,6 +10,7 @@
 #include "exit_status.hpp"
 #include "session_run.hpp"
 #include "ssh_options.hpp"
+#include "ssh_settings_dump.hpp"
 #include "tool_tunnel.hpp"
 
 namespace {
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
                           log_writer(settings->log_file));
   if (!ssh::quiet_level(settings->log_level)) {
     for (const auto& warning : settings->warnings) diag.warning(warning);
+  }
+
+  // -G, as ssh -G: the settings only; no WireGuard config is read, no tunnel opened.
+  if (options.print_config) {
+    std::cout << ssh::format_settings_as_ssh_g(*settings, options) << std::flush;
+    return std::cout ? 0 : ssh::kSshErrorExit;
   }
 
   // -n / StdinNull: stdin from /dev/null, as ssh does for commands run in the background (so no

@@ -60,7 +60,8 @@ TEST(SshOptions, LastAtSeparatesUser) {
   EXPECT_EQ(o.user, "a@b");
   EXPECT_EQ(o.host, "host");
   EXPECT_EQ(parse_ok({"host:22"}).host, "host:22");  // no port in a plain destination
-  EXPECT_EQ(parse_usage({"@host"}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({"@host"}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
 }
 
 TEST(SshOptions, SshUri) {
@@ -166,10 +167,12 @@ TEST(SshOptions, OpenSshErrorTexts) {
 }
 
 TEST(SshOptions, UsageExits) {
-  EXPECT_EQ(parse_usage({}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
   EXPECT_EQ(parse_usage({"-Z", "h"}), "wg-ssh: unknown option -- Z");
   EXPECT_EQ(parse_usage({"h", "-l"}), "wg-ssh: option requires an argument -- l");
-  EXPECT_EQ(parse_usage({"-v"}), "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
+  EXPECT_EQ(parse_usage({"-v"}),
+            "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]");
   auto help = parse({"--help"});
   ASSERT_TRUE(help.ok());
   EXPECT_TRUE(help->text_to_stdout);
@@ -184,8 +187,13 @@ TEST(SshOptions, UsageExits) {
 }
 
 TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
-  for (auto args : {std::vector<const char*>{"-R", "1:h:1"}, {"-D", "1080"}, {"-J", "jump"}, {"-A"},
-                    {"-X"}, {"-W", "h:1"}, {"-f"}, {"-M"}, {"-G"}}) {
+  for (auto args : {std::vector<const char*>{"-R", "1:h:1"},
+                    {"-D", "1080"},
+                    {"-A"},
+                    {"-X"},
+                    {"-W", "h:1"},
+                    {"-f"},
+                    {"-M"}}) {
     std::vector<const char*> argv{"wg-ssh"};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("h");
@@ -196,6 +204,47 @@ TEST(SshOptions, MissingFeaturesAreRefusedNotIgnored) {
   }
   auto o = parse_ok({"-a", "-x", "-k", "-C", "-g", "h"});  // no-ops and warnings
   EXPECT_EQ(o.warnings.size(), 2u);
+}
+
+TEST(SshOptions, DashJTakesOneListOfJumpHosts) {
+  EXPECT_EQ(parse_ok({"-J", "user@bastion:2222,ssh://b2", "h"}).jump_hosts,
+            "user@bastion:2222,ssh://b2");
+  EXPECT_EQ(parse_error({"-J", "a", "-J", "b", "h"}), "Only a single -J option is permitted");
+  EXPECT_EQ(parse_error({"-J", "a:notaport", "h"}), "Invalid -J argument");
+}
+
+TEST(SshOptions, JumpHostListsAsReadconfParsesThem) {
+  auto hops = parse_jump_hosts("bastion,ann@b2:2200,[fd00::1]:22,fd00::2,ssh://bob@b3:2201");
+  ASSERT_TRUE(hops.ok()) << hops.error().message;
+  ASSERT_EQ(hops->size(), 5u);
+  EXPECT_EQ((*hops)[0].host, "bastion");
+  EXPECT_FALSE((*hops)[0].user);
+  EXPECT_FALSE((*hops)[0].port);
+  EXPECT_EQ((*hops)[1].user, "ann");
+  EXPECT_EQ((*hops)[1].host, "b2");
+  EXPECT_EQ((*hops)[1].port, 2200);
+  EXPECT_EQ((*hops)[2].host, "fd00::1");
+  EXPECT_EQ((*hops)[2].port, 22);
+  EXPECT_EQ((*hops)[3].host, "fd00::2");
+  EXPECT_FALSE((*hops)[3].port);
+  EXPECT_EQ((*hops)[4].user, "bob");
+  EXPECT_EQ((*hops)[4].port, 2201);
+  for (const char* bad : {"", "a,", "@h", "h:", "h:0", "[fd00::1", "[fd00::1]x", "a,,b"}) {
+    auto r = parse_jump_hosts(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message, "Invalid ProxyJump \"" + std::string(bad) + "\"");
+  }
+}
+
+TEST(SshOptions, DashSStartsASubsystemAndDashGPrintsTheConfig) {
+  auto o = parse_ok({"-s", "--", "h", "sftp"});  // as scp and sftp pass it
+  EXPECT_TRUE(o.subsystem);
+  EXPECT_EQ(o.command, (std::vector<std::string>{"sftp"}));
+  auto g = parse_ok({"-c", "wg.conf", "-G", "-o", "SendEnv=GIT_PROTOCOL", "-p", "2222", "root@h"});
+  EXPECT_TRUE(g.print_config);  // what git runs to tell an OpenSSH-like ssh from a "simple" one
+  EXPECT_EQ(g.port, 2222);
+  EXPECT_EQ(parse_error({"-N", "-s", "h", "sftp"}), "Cannot specify -s with -N/SessionType");
+  EXPECT_EQ(parse_error({"-s", "-N", "h", "sftp"}), "Cannot specify -N with -s/SessionType");
 }
 
 TEST(SshOptions, ForwardSpecs) {

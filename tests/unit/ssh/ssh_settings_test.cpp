@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "ssh_options.hpp"
+#include "ssh_settings_dump.hpp"
 #include "ssh_test_util.hpp"
 
 namespace wgnet::ssh {
@@ -170,6 +171,70 @@ TEST(SshSettings, CommandsAndRemoteCommand) {
   EXPECT_EQ(both.error().message, "Cannot execute command-line and remote command.");
 }
 
+TEST(SshSettings, RemoteCommandNoneIsNoCommandAndKeepsTheConfigOnesAway) {
+  // scp passes -oRemoteCommand=none along with its own command ("scp -t DIR", or -s sftp).
+  auto user = config("Host rc\n  RemoteCommand tmux\n");
+  auto s = resolve_ok(options({"-oRemoteCommand=none", "--", "rc", "scp -t /tmp"}), &user);
+  EXPECT_EQ(s.remote_command, "scp -t /tmp");
+  EXPECT_EQ(resolve_ok(options({"-o", "RemoteCommand=None", "rc"}), &user).remote_command, "");
+  auto file_none = config("Host rc\n  RemoteCommand none\nHost *\n  RemoteCommand date\n");
+  EXPECT_EQ(resolve_ok(options({"rc", "ls"}), &file_none).remote_command, "ls");
+}
+
+TEST(SshSettings, SubsystemFromDashSOrSessionTypeNeedsItsNameOnTheCommandLine) {
+  auto s = resolve_ok(options({"-s", "h", "sftp"}));
+  EXPECT_TRUE(s.subsystem);
+  EXPECT_EQ(s.remote_command, "sftp");
+  auto user = config("SessionType subsystem\n");
+  EXPECT_TRUE(resolve_ok(options({"h", "sftp"}), &user).subsystem);
+  auto named_by_file = config("SessionType subsystem\nRemoteCommand sftp\n");
+  auto missing = resolve_settings(options({"h"}), &named_by_file, test_env());
+  ASSERT_FALSE(missing.ok());  // ssh.c: RemoteCommand does not name a subsystem
+  EXPECT_EQ(missing.error().message, "You must specify a subsystem to invoke.");
+  EXPECT_FALSE(resolve_ok(options({"-N", "h"}), &user).subsystem);  // -N beats the file
+}
+
+TEST(SshSettings, ClearAllForwardingsDropsEveryLocalForwardSilently) {
+  auto user = config("LocalForward 9000 db:5432\n");
+  auto s = resolve_ok(options({"-L", "8000:web:80", "-oClearAllForwardings=yes", "h"}), &user);
+  EXPECT_TRUE(s.clear_all_forwardings);
+  EXPECT_TRUE(s.local_forwards.empty());
+  EXPECT_TRUE(s.warnings.empty()) << s.warnings.front();
+  EXPECT_EQ(resolve_ok(options({"-L", "8000:web:80", "h"}), &user).local_forwards.size(), 2u);
+}
+
+TEST(SshSettings, ProxyJumpHopsGetTheirOwnHostBlocks) {
+  auto user = config(
+      "Host inner\n  ProxyJump bastion.lab,ann@b2:2200\n"
+      "Host bastion.lab\n  User jumper\n  Port 2022\n  IdentityFile /k/jump\n  ProxyJump loop\n"
+      "Host *\n  User me\n  IdentityFile /k/all\n");
+  auto s = resolve_ok(options({"-i", "/dev/null", "-o", "BatchMode=yes", "inner"}), &user);
+  EXPECT_EQ(s.proxy_jump, "bastion.lab,ann@b2:2200");
+  ASSERT_EQ(s.jump_hops.size(), 2u);
+  const SshSettings& first = s.jump_hops[0];
+  EXPECT_EQ(first.host_name, "bastion.lab");
+  EXPECT_EQ(first.user, "jumper");
+  EXPECT_EQ(first.port, 2022);
+  // The hop's own files, not our -i or -o (ssh runs "ssh -l USER -p PORT -F FILE HOP" for it),
+  // and not its own ProxyJump: the list says how it is reached.
+  EXPECT_EQ(first.identity_files, (V{"/k/jump", "/k/all"}));
+  EXPECT_FALSE(first.batch_mode);
+  EXPECT_TRUE(first.proxy_jump.empty());
+  EXPECT_EQ(s.jump_hops[1].user, "ann");  // user@ beats the file's User, as -l would
+  EXPECT_EQ(s.jump_hops[1].port, 2200);
+  EXPECT_EQ(s.identity_files, (V{"/dev/null", "/k/all"}));
+  // -J beats the file; ProxyJump=none on the command line turns the file's off (first wins).
+  auto dash_j = resolve_ok(options({"-J", "other", "inner"}), &user);
+  ASSERT_EQ(dash_j.jump_hops.size(), 1u);
+  EXPECT_EQ(dash_j.jump_hops[0].host_name, "other");
+  EXPECT_TRUE(resolve_ok(options({"-o", "ProxyJump=none", "inner"}), &user).jump_hops.empty());
+  EXPECT_TRUE(resolve_ok(options({"elsewhere"}), &user).jump_hops.empty());
+  auto bad = config("ProxyJump a:b\n");
+  auto r = resolve_settings(options({"h"}), &bad, test_env());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "/u/.ssh/config line 1: Invalid ProxyJump \"a:b\"");
+}
+
 TEST(SshSettings, ForwardsEnvAndAlgorithms) {
   auto user = config(
       "Host h\n  LocalForward 9000 db:5432\n  LocalForward [::1]:9001 [fd00::2]:22\n"
@@ -198,14 +263,14 @@ TEST(SshSettings, ForwardsEnvAndAlgorithms) {
 }
 
 TEST(SshSettings, WarningsOncePerIgnoredKeyNotForTheSystemOrOff) {
-  auto user = config("ForwardAgent yes\nHost h\n  ForwardAgent yes\n  ProxyJump bastion\n  ForwardX11 no\n"
-                     "  RSAAuthentication yes\n  Protocol 2\n");
+  auto user = config(
+      "ForwardAgent yes\nHost h\n  ForwardAgent yes\n  ClearAllForwardings yes\n  ForwardX11 no\n"
+      "  RSAAuthentication yes\n  Protocol 2\n");
   auto system = config("Host *\n  GSSAPIAuthentication yes\n", "/etc/ssh/ssh_config");
   auto s = resolve_ok(options({"-C", "-o", "Compression=yes", "h"}), &user, &system);
   EXPECT_EQ(s.warnings, (V{"compression (-C) is not supported by wg-ssh; ignored",
                            "Compression is not supported by wg-ssh; ignored",
                            "ForwardAgent is not supported by wg-ssh; ignored",
-                           "ProxyJump is not supported by wg-ssh; ignored",
                            "/u/.ssh/config line 6: Unsupported option \"rsaauthentication\""}));
 }
 
@@ -263,63 +328,9 @@ TEST(SshSettings, LoadAndResolveUsesTheFiles) {
 
 // --- The real ssh as the oracle ------------------------------------------------------------
 
-// Our settings in `ssh -G`'s words, for the keys both know.
-std::multimap<std::string, std::string> render(const SshSettings& s, const std::string& home) {
-  std::multimap<std::string, std::string> m;
-  auto yn = [](bool b) { return std::string(b ? "yes" : "no"); };
-  auto join = [](const V& v) {
-    std::string out;
-    for (const auto& x : v) out += (out.empty() ? "" : " ") + x;
-    return out;
-  };
-  m.emplace("hostname", s.host_name);
-  m.emplace("user", s.user);
-  m.emplace("port", std::to_string(s.port));
-  for (const auto& f : s.identity_files) m.emplace("identityfile", f);
-  static const char* kStrict[] = {"true", "accept-new", "ask", "false"};
-  m.emplace("stricthostkeychecking", kStrict[static_cast<int>(s.strict_host_key_checking)]);
-  m.emplace("userknownhostsfile", s.user_known_hosts_files.empty() ? "none" : join(s.user_known_hosts_files));
-  m.emplace("globalknownhostsfile", s.global_known_hosts_files.empty() ? "none" : join(s.global_known_hosts_files));
-  m.emplace("hashknownhosts", yn(s.hash_known_hosts));
-  m.emplace("batchmode", yn(s.batch_mode));
-  m.emplace("connecttimeout", s.connect_timeout ? std::to_string(s.connect_timeout->count()) : "none");
-  m.emplace("serveraliveinterval", std::to_string(s.server_alive_interval.count()));
-  m.emplace("serveralivecountmax", std::to_string(s.server_alive_count_max));
-  m.emplace("passwordauthentication", yn(s.password_authentication));
-  m.emplace("kbdinteractiveauthentication", yn(s.kbd_interactive_authentication));
-  m.emplace("pubkeyauthentication", s.pubkey_authentication ? "true" : "false");
-  m.emplace("identitiesonly", yn(s.identities_only));
-  m.emplace("numberofpasswordprompts", std::to_string(s.number_of_password_prompts));
-  m.emplace("exitonforwardfailure", yn(s.exit_on_forward_failure));
-  static const char* kTty[] = {"auto", "false", "true", "force"};
-  m.emplace("requesttty", kTty[static_cast<int>(s.request_tty)]);
-  static const char* kLevels[] = {"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2", "DEBUG3"};
-  m.emplace("loglevel", kLevels[static_cast<int>(s.log_level)]);
-  static const char* kFamily[] = {"any", "inet", "inet6"};
-  m.emplace("addressfamily", kFamily[static_cast<int>(s.family)]);
-  m.emplace("sessiontype", s.no_command ? "none" : "default");
-  if (!s.escape_char) {
-    m.emplace("escapechar", "none");
-  } else if (static_cast<unsigned char>(*s.escape_char) < 32) {
-    m.emplace("escapechar", std::string("^") + static_cast<char>(*s.escape_char + 64));
-  } else {
-    m.emplace("escapechar", std::string(1, *s.escape_char));
-  }
-  for (const auto& p : s.send_env) m.emplace("sendenv", p);
-  for (const auto& v : s.set_env) m.emplace("setenv", v.name + "=" + v.value);
-  for (const auto& f : s.local_forwards) {
-    std::string listen = (f.bind_address.empty() ? "" : f.bind_address + ":") + std::to_string(f.listen_port);
-    m.emplace("localforward", listen + " " + f.connect_host + ":" + std::to_string(f.connect_port));
-  }
-  if (!s.host_key_alias.empty()) m.emplace("hostkeyalias", s.host_key_alias);
-  if (!s.remote_command.empty()) m.emplace("remotecommand", s.remote_command);
-  (void)home;
-  return m;
-}
-
-// `ssh -G` output, normalised where it prints differently: "~" for the home directory, loglevel
-// "SILENT" for QUIET, "DEBUG" for DEBUG1, "\^]" for control characters, brackets in forwards,
-// and its default identity files for key types libssh2 cannot use.
+// `ssh -G` output (ours or OpenSSH's) as key -> values in order. OpenSSH prints identity files
+// as written ("~/.ssh/id_rsa", wg-ssh expanded) and lists default files for key types libssh2
+// cannot use (id_*_sk, id_xmss, id_dsa), which are left out.
 std::multimap<std::string, std::string> parse_dash_g(const std::string& out, const std::string& home) {
   std::multimap<std::string, std::string> m;
   std::istringstream in(out);
@@ -332,13 +343,6 @@ std::multimap<std::string, std::string> parse_dash_g(const std::string& out, con
     if (key == "identityfile") {
       if (value.rfind("~/", 0) == 0) value = home + value.substr(1);
       if (value.ends_with("_sk") || value.ends_with("id_xmss") || value.ends_with("id_dsa")) continue;
-    }
-    if (key == "loglevel" && value == "SILENT") value = "QUIET";
-    if (key == "loglevel" && value == "DEBUG") value = "DEBUG1";
-    if (key == "escapechar" && value.rfind("\\^", 0) == 0) value = value.substr(1);
-    if (key == "localforward") {
-      std::erase(value, '[');
-      std::erase(value, ']');
     }
     m.emplace(key, value);
   }
@@ -364,13 +368,17 @@ TEST(SshSettingsOracle, SameAsSshDashG) {
       {"Host web\n  Port 2200\n", {"-p", "2400", "-l", "carol", "web"}},
       {"Host web\n  Port 2200\n", {"-o", "Port=2500", "-p", "2400", "web"}},
       {"Host web\n  User alice\n", {"dave@web"}},
-      {"Host *.lab !db.lab\n  HostName %h.example\n  StrictHostKeyChecking accept-new\n", {"web.lab"}},
-      {"Host *.lab !db.lab\n  HostName %h.example\n  StrictHostKeyChecking accept-new\n", {"db.lab"}},
+      {"Host *.lab !db.lab\n  HostName %h.example\n  StrictHostKeyChecking accept-new\n",
+       {"web.lab"}},
+      {"Host *.lab !db.lab\n  HostName %h.example\n  StrictHostKeyChecking accept-new\n",
+       {"db.lab"}},
       {"Host WEB\n  Port 1111\n", {"web"}},
       {"Host W*\n  Port 1111\n", {"WEB"}},
       {"Match all\n  BatchMode yes\n  ConnectTimeout 1m30s\n", {"h"}},
-      {"IdentityFile /k/one\nHost h\n  IdentityFile /k/two\n  IdentitiesOnly yes\n", {"-i", "/k/cli", "h"}},
-      {"UserKnownHostsFile ~/.ssh/kh_%h_%p /tmp/x\nGlobalKnownHostsFile none\n", {"-p", "2222", "h"}},
+      {"IdentityFile /k/one\nHost h\n  IdentityFile /k/two\n  IdentitiesOnly yes\n",
+       {"-i", "/k/cli", "h"}},
+      {"UserKnownHostsFile ~/.ssh/kh_%h_%p /tmp/x\nGlobalKnownHostsFile none\n",
+       {"-p", "2222", "h"}},
       {"RequestTTY force\nLogLevel VERBOSE\nEscapeChar ^]\n", {"h"}},
       {"RequestTTY force\nLogLevel VERBOSE\nEscapeChar ^]\n", {"-T", "-vv", "-e", "none", "h"}},
       {"LocalForward 9000 db:5432\n", {"-L", "127.0.0.1:8000:[fd00::1]:80", "h"}},
@@ -378,9 +386,26 @@ TEST(SshSettingsOracle, SameAsSshDashG) {
       {"ServerAliveInterval 10\nServerAliveCountMax 7\nPasswordAuthentication no\n"
        "KbdInteractiveAuthentication no\nPubkeyAuthentication no\nHashKnownHosts yes\n",
        {"h"}},
-      {"AddressFamily inet6\nSessionType none\nExitOnForwardFailure yes\nNumberOfPasswordPrompts 1\n", {"h"}},
+      {"AddressFamily inet6\nSessionType none\nExitOnForwardFailure yes\nNumberOfPasswordPrompts "
+       "1\n",
+       {"h"}},
       {"Host h\n  HostKeyAlias alias.lab\n  RemoteCommand echo hi\n", {"h"}},
       {"", {"-4", "-N", "-q", "-o", "StrictHostKeyChecking=no", "h"}},
+      // What scp, sftp, rsync and git pass (their argv, recorded with a fake ssh).
+      {"Host h\n  RemoteCommand echo hi\n  LocalForward 9000 db:5432\n",
+       {"-x", "-oPermitLocalCommand=no", "-oClearAllForwardings=yes", "-oRemoteCommand=none",
+        "-oRequestTTY=no", "-oForwardAgent=no", "-l", "u", "-s", "--", "h", "sftp"}},
+      {"Host h\n  RemoteCommand echo hi\n",
+       {"-x", "-oRemoteCommand=none", "-oRequestTTY=no", "--", "h", "scp -t /tmp"}},
+      {"",
+       {"-oForwardX11 no", "-oClearAllForwardings yes", "-obatchmode yes", "-oPort 2222", "-s",
+        "--", "h", "sftp"}},
+      {"", {"-o", "SendEnv=GIT_PROTOCOL", "-p", "2222", "root@h"}},
+      {"Host h\n  ProxyJump bastion\n", {"-o", "ProxyJump=none", "h"}},
+      {"Host h\n  ProxyJump a@b:1,c\n", {"h"}},
+      {"", {"-J", "ssh://u@j:2,[fd00::1]:3", "h"}},
+      {"SessionType subsystem\n", {"h", "sftp"}},
+      {"EscapeChar ^A\nLogLevel DEBUG1\nIdentityAgent /run/a.sock\n", {"-4", "h"}},
   };
   for (const auto& c : cases) {
     write_file(cfg, c.config);
@@ -396,7 +421,10 @@ TEST(SshSettingsOracle, SameAsSshDashG) {
     auto real = testing::run_command(real_argv);
     ASSERT_EQ(real.status, 0) << real.out;
     auto expected = parse_dash_g(real.out, env.home);
-    auto got = render(*ours, env.home);
+    auto got = parse_dash_g(format_settings_as_ssh_g(*ours, *parsed->options), env.home);
+    for (const char* key : {"host", "user", "hostname", "port", "identityfile", "sessiontype"}) {
+      EXPECT_EQ(got.count(key), expected.count(key)) << key;  // what git and scripts read
+    }
     for (auto it = got.begin(); it != got.end(); it = got.upper_bound(it->first)) {
       auto [a, b] = got.equal_range(it->first);
       auto [x, y] = expected.equal_range(it->first);

@@ -11,6 +11,7 @@
 #include "channel_pump.hpp"
 #include "forward_local.hpp"
 #include "host_key_check.hpp"
+#include "jump_relay.hpp"
 #include "session_connection.hpp"
 #include "session_error.hpp"
 #include "session_loop.hpp"
@@ -40,6 +41,7 @@ class SessionRun {
              const tools::Diagnostics& diag)
       : tunnel_(tunnel), s_(settings), env_(env), diag_(diag), quiet_(quiet_level(settings.log_level)) {}
 
+  ~SessionRun();
   int run();
 
  private:
@@ -52,15 +54,22 @@ class SessionRun {
     return kSshErrorExit;
   }
   Result<void> connect(Clock::time_point start);
-  Result<void> negotiate(std::optional<Clock::time_point> deadline);
+  // One SSH connection over `transport` (the tunnel's socket, or a jump relay's): key exchange,
+  // host key check and authentication with `hop`'s settings. An empty error message: already
+  // explained (the host key check speaks for itself).
+  Result<std::unique_ptr<SshSession>> log_in(const SshSettings& hop, Fd transport,
+                                             const std::string& address,
+                                             std::optional<Clock::time_point> deadline);
+  Result<void> negotiate(SshSession& session, const SshSettings& hop,
+                         std::optional<Clock::time_point> deadline);
   Result<void> open_main_channel(bool tty);
   void send_environment(LIBSSH2_CHANNEL* channel);
   int finish(const SessionOutcome& outcome, bool tty);
   std::chrono::milliseconds server_wait() const;
-  std::vector<std::string> known_hosts_files() const {
-    std::vector<std::string> files = s_.user_known_hosts_files;
-    files.insert(files.end(), s_.global_known_hosts_files.begin(),
-                 s_.global_known_hosts_files.end());
+  static std::vector<std::string> known_hosts_files(const SshSettings& hop) {
+    std::vector<std::string> files = hop.user_known_hosts_files;
+    files.insert(files.end(), hop.global_known_hosts_files.begin(),
+                 hop.global_known_hosts_files.end());
     return files;
   }
 
@@ -71,6 +80,7 @@ class SessionRun {
   bool quiet_;
   std::string address_;
   std::unique_ptr<Libssh2Library> library_;
+  std::vector<std::unique_ptr<JumpRelay>> relays_;  // -J hops, first hop first
   std::unique_ptr<SshSession> session_;
   std::unique_ptr<LocalForwarder> forwarder_;
   std::unique_ptr<ChannelPump> main_;
@@ -84,31 +94,107 @@ std::chrono::milliseconds SessionRun::server_wait() const {
   return std::chrono::seconds(60);
 }
 
+SessionRun::~SessionRun() {
+  // The destination's session ends first, through the relays; then each relay, the one nearest
+  // to the destination first, sees its end closed and passes the close on to its jump host.
+  main_.reset();
+  forwarder_.reset();
+  session_.reset();
+  while (!relays_.empty()) relays_.pop_back();
+}
+
 Result<void> SessionRun::connect(Clock::time_point start) {
+  // With -J the tunnel carries the first jump host's connection; each hop then reaches the next
+  // one (and the last one the destination) through a direct-tcpip channel.
+  const SshSettings& first_hop = s_.jump_hops.empty() ? s_ : s_.jump_hops.front();
   DialOptions dial;
-  dial.family = s_.family;
-  if (s_.connect_timeout) dial.timeout = *s_.connect_timeout;
-  debug("Connecting to " + s_.host_name + " port " + std::to_string(s_.port) + ".");
-  auto connection = tunnel_.dial_tcp(s_.host_name, s_.port, dial);
+  dial.family = first_hop.family;
+  if (first_hop.connect_timeout) dial.timeout = *first_hop.connect_timeout;
+  debug("Connecting to " + first_hop.host_name + " port " + std::to_string(first_hop.port) + ".");
+  auto connection = tunnel_.dial_tcp(first_hop.host_name, first_hop.port, dial);
   if (!connection) {
-    return make_error(connection.error().code, "connect to host " + s_.host_name + " port " +
-                                                   std::to_string(s_.port) + ": " +
+    return make_error(connection.error().code, "connect to host " + first_hop.host_name + " port " +
+                                                   std::to_string(first_hop.port) + ": " +
                                                    connection.error().message);
   }
-  address_ = connection->remote.ip.to_string();
+  std::string address = connection->remote.ip.to_string();
   debug("Connection established to " + connection->remote.to_string() + ".");
   auto library = Libssh2Library::init();
   if (!library) return library.error();
   library_ = std::move(*library);
-  auto session = SshSession::create(std::move(connection->fd));
-  if (!session) return session.error();
-  session_ = std::move(*session);
   std::optional<Clock::time_point> deadline;
   if (s_.connect_timeout) deadline = start + *s_.connect_timeout;
-  return negotiate(deadline);
+  Fd transport = std::move(connection->fd);
+  for (size_t i = 0; i < s_.jump_hops.size(); ++i) {
+    const SshSettings& hop = s_.jump_hops[i];
+    auto jump = log_in(hop, std::move(transport), address, deadline);
+    if (!jump) return jump.error();
+    const SshSettings& next = i + 1 < s_.jump_hops.size() ? s_.jump_hops[i + 1] : s_;
+    debug("Jump host " + hop.host_name + ": forwarding to " + next.host_name + " port " +
+          std::to_string(next.port) + ".");
+    auto link = JumpRelay::start(std::move(*jump), next.host_name, next.port, server_wait());
+    if (!link) {
+      return make_error(link.error().code,
+                        "jump host " + hop.host_name + ": " + link.error().message);
+    }
+    relays_.push_back(std::move(link->relay));
+    transport = std::move(link->transport);
+    address.clear();  // the next host's address is the jump host's business
+  }
+  address_ = address;
+  auto session = log_in(s_, std::move(transport), address_, deadline);
+  if (!session) return session.error();
+  session_ = std::move(*session);
+  return {};
 }
 
-Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
+Result<std::unique_ptr<SshSession>> SessionRun::log_in(const SshSettings& hop, Fd transport,
+                                                       const std::string& address,
+                                                       std::optional<Clock::time_point> deadline) {
+  auto created = SshSession::create(std::move(transport));
+  if (!created) return created.error();
+  std::unique_ptr<SshSession> session = std::move(*created);
+  if (auto ok = negotiate(*session, hop, deadline); !ok) return ok.error();
+
+  HostKeyPolicy policy;
+  policy.host = host_key_lookup_name(hop);
+  policy.address = address;
+  policy.port = host_key_lookup_port(hop);
+  policy.mode = hop.strict_host_key_checking;
+  policy.batch_mode = hop.batch_mode;
+  policy.hash_known_hosts = hop.hash_known_hosts;
+  policy.quiet = quiet_;
+  policy.user_files = hop.user_known_hosts_files;
+  policy.global_files = hop.global_known_hosts_files;
+  policy.home = env_.home;
+  auto debug_fn = [this](const std::string& line) { debug(line); };
+  if (auto ok = verify_host_key(session->host_key(), policy, default_host_key_io(debug_fn)); !ok) {
+    return make_error(ErrorCode::kNetwork, "");  // already explained in OpenSSH's words
+  }
+
+  AuthRequest request;
+  request.user = hop.user;
+  request.host = hop.host_name;
+  request.switches = {hop.pubkey_authentication, hop.kbd_interactive_authentication,
+                      hop.password_authentication, hop.batch_mode};
+  request.identity_files = hop.identity_files;
+  request.identity_files_default = hop.identity_files_default;
+  request.identities_only = hop.identities_only;
+  request.agent_socket = hop.identity_agent;
+  request.password_prompts = hop.number_of_password_prompts;
+  request.server_wait = server_wait();
+  AuthLog auth_log{debug_fn, [this](const std::string& line) { warn(line); }};
+  auto method = authenticate(*session, request, auth_log);
+  if (!method) return method.error();
+  // As OpenSSH says it; a host reached through a jump host has no address of ours.
+  std::string where =
+      address.empty() ? std::string("via proxy") : "[" + address + "]:" + std::to_string(hop.port);
+  debug("Authenticated to " + hop.host_name + " (" + where + ") using \"" + *method + "\".");
+  return session;
+}
+
+Result<void> SessionRun::negotiate(SshSession& session, const SshSettings& hop,
+                                   std::optional<Clock::time_point> deadline) {
   MethodPrefs prefs;
   const struct {
     const std::string& spec;
@@ -116,36 +202,35 @@ Result<void> SessionRun::negotiate(std::optional<Clock::time_point> deadline) {
     const char* option;
     std::string* out;
   } lists[] = {
-      {s_.ciphers, LIBSSH2_METHOD_CRYPT_CS, "Ciphers", &prefs.ciphers},
-      {s_.macs, LIBSSH2_METHOD_MAC_CS, "MACs", &prefs.macs},
-      {s_.kex_algorithms, LIBSSH2_METHOD_KEX, "KexAlgorithms", &prefs.kex},
-      {s_.host_key_algorithms, LIBSSH2_METHOD_HOSTKEY, "HostKeyAlgorithms", &prefs.host_key},
+      {hop.ciphers, LIBSSH2_METHOD_CRYPT_CS, "Ciphers", &prefs.ciphers},
+      {hop.macs, LIBSSH2_METHOD_MAC_CS, "MACs", &prefs.macs},
+      {hop.kex_algorithms, LIBSSH2_METHOD_KEX, "KexAlgorithms", &prefs.kex},
+      {hop.host_key_algorithms, LIBSSH2_METHOD_HOSTKEY, "HostKeyAlgorithms", &prefs.host_key},
   };
   for (const auto& list : lists) {
     if (list.spec.empty()) continue;
-    auto resolved =
-        resolve_algorithm_list(list.spec, supported_algorithms(session_->get(), list.method),
-                               list.option);
+    auto resolved = resolve_algorithm_list(
+        list.spec, supported_algorithms(session.get(), list.method), list.option);
     if (!resolved) return resolved.error();
     *list.out = *resolved;
     debug(std::string(list.option) + ": " + *resolved);
   }
-  if (s_.host_key_algorithms.empty()) {
-    prefs.host_key = host_key_preference(
-        known_host_key_types(known_hosts_files(), host_key_lookup_name(s_),
-                             host_key_lookup_port(s_)),
-        supported_algorithms(session_->get(), LIBSSH2_METHOD_HOSTKEY));
+  if (hop.host_key_algorithms.empty()) {
+    prefs.host_key =
+        host_key_preference(known_host_key_types(known_hosts_files(hop), host_key_lookup_name(hop),
+                                                 host_key_lookup_port(hop)),
+                            supported_algorithms(session.get(), LIBSSH2_METHOD_HOSTKEY));
     if (!prefs.host_key.empty()) debug("preferring host key algorithms " + prefs.host_key);
   }
-  if (auto ok = session_->prefer(prefs); !ok) return ok.error();
-  if (auto ok = session_->handshake(deadline); !ok) {
-    return make_error(ok.error().code, "SSH connection to " + s_.host_name + " port " +
-                                           std::to_string(s_.port) + ": " + ok.error().message);
+  if (auto ok = session.prefer(prefs); !ok) return ok.error();
+  if (auto ok = session.handshake(deadline); !ok) {
+    return make_error(ok.error().code, "SSH connection to " + hop.host_name + " port " +
+                                           std::to_string(hop.port) + ": " + ok.error().message);
   }
-  std::string cipher = session_->negotiated(LIBSSH2_METHOD_CRYPT_CS);
-  std::string mac = session_->negotiated(LIBSSH2_METHOD_MAC_CS);
-  debug("kex: " + session_->negotiated(LIBSSH2_METHOD_KEX) + ", host key " +
-        session_->negotiated(LIBSSH2_METHOD_HOSTKEY) + ", cipher " + cipher + ", MAC " + mac);
+  std::string cipher = session.negotiated(LIBSSH2_METHOD_CRYPT_CS);
+  std::string mac = session.negotiated(LIBSSH2_METHOD_MAC_CS);
+  debug("kex: " + session.negotiated(LIBSSH2_METHOD_KEX) + ", host key " +
+        session.negotiated(LIBSSH2_METHOD_HOSTKEY) + ", cipher " + cipher + ", MAC " + mac);
   if (terrapin_exposed(cipher, mac)) {
     warn("Warning: " + cipher + "/" + mac +
          " without strict key exchange is open to the Terrapin attack (CVE-2023-48795)");
@@ -191,20 +276,25 @@ Result<void> SessionRun::open_main_channel(bool tty) {
       if (!rc) return rc.error();
       if (*rc != 0) warn("PTY allocation request failed on channel 0");
     }
-    bool shell = s_.remote_command.empty();
-    debug(shell ? "Requesting shell." : "Sending command: " + s_.remote_command);
+    // The request ssh.c makes: "subsystem" with its name (-s), "exec" with the command, or
+    // "shell".
+    const std::string_view request = s_.subsystem                ? "subsystem"
+                                     : s_.remote_command.empty() ? "shell"
+                                                                 : "exec";
+    debug(request == "shell"       ? std::string("Requesting shell.")
+          : request == "subsystem" ? "Sending subsystem: " + s_.remote_command
+                                   : "Sending command: " + s_.remote_command);
     auto rc = session_->drive(
         [&] {
-          return shell ? libssh2_channel_process_startup(ch, "shell", 5, nullptr, 0)
-                       : libssh2_channel_process_startup(
-                             ch, "exec", 4, s_.remote_command.c_str(),
-                             static_cast<unsigned>(s_.remote_command.size()));
+          return libssh2_channel_process_startup(
+              ch, request.data(), static_cast<unsigned>(request.size()),
+              request == "shell" ? nullptr : s_.remote_command.c_str(),
+              static_cast<unsigned>(s_.remote_command.size()));
         },
         std::nullopt, server_wait());
     if (!rc) return rc.error();
     if (*rc != 0) {
-      return make_error(ErrorCode::kNetwork,
-                        std::string(shell ? "shell" : "exec") + " request failed on channel 0");
+      return make_error(ErrorCode::kNetwork, std::string(request) + " request failed on channel 0");
     }
   }
   PumpEnds ends;
@@ -215,41 +305,12 @@ Result<void> SessionRun::open_main_channel(bool tty) {
 
 int SessionRun::run() {
   started_ = Clock::now();
-  if (auto ok = connect(started_); !ok) return fail(ok.error());
-
-  HostKeyPolicy policy;
-  policy.host = host_key_lookup_name(s_);
-  policy.address = address_;
-  policy.port = host_key_lookup_port(s_);
-  policy.mode = s_.strict_host_key_checking;
-  policy.batch_mode = s_.batch_mode;
-  policy.hash_known_hosts = s_.hash_known_hosts;
-  policy.quiet = quiet_;
-  policy.user_files = s_.user_known_hosts_files;
-  policy.global_files = s_.global_known_hosts_files;
-  policy.home = env_.home;
-  auto debug_fn = [this](const std::string& line) { debug(line); };
-  if (auto ok = verify_host_key(session_->host_key(), policy, default_host_key_io(debug_fn)); !ok) {
-    return kSshErrorExit;  // already explained in OpenSSH's words
+  if (auto ok = connect(started_); !ok) {
+    if (ok.error().message.empty()) return kSshErrorExit;  // already explained
+    return fail(ok.error());
   }
 
-  AuthRequest request;
-  request.user = s_.user;
-  request.host = s_.host_name;
-  request.switches = {s_.pubkey_authentication, s_.kbd_interactive_authentication,
-                      s_.password_authentication, s_.batch_mode};
-  request.identity_files = s_.identity_files;
-  request.identity_files_default = s_.identity_files_default;
-  request.identities_only = s_.identities_only;
-  request.agent_socket = s_.identity_agent;
-  request.password_prompts = s_.number_of_password_prompts;
-  request.server_wait = server_wait();
-  AuthLog auth_log{debug_fn, [this](const std::string& line) { warn(line); }};
-  auto method = authenticate(*session_, request, auth_log);
-  if (!method) return fail(method.error());
-  debug("Authenticated to " + s_.host_name + " ([" + address_ + "]:" + std::to_string(s_.port) +
-        ") using \"" + *method + "\".");
-
+  auto debug_fn = [this](const std::string& line) { debug(line); };
   if (!s_.local_forwards.empty()) {
     auto forwarder = LocalForwarder::listen(
         s_.local_forwards, s_.exit_on_forward_failure,

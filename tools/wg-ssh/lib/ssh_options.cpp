@@ -33,15 +33,15 @@ const char* missing_feature(char flag) {
     case 'A': return "agent forwarding (-A)";
     case 'X': case 'Y': return "X11 forwarding (-X, -Y)";
     case 'D': return "dynamic (SOCKS) forwarding (-D)";
-    case 'R': return "remote forwarding (-R)";
-    case 'J': return "jump hosts (-J)";
+    case 'R':
+      return "remote forwarding (-R)";
     case 'W': return "stdio forwarding (-W)";
     case 'w': return "tun device forwarding (-w)";
     case 'M': case 'S': case 'O': return "connection sharing (-M, -S, -O)";
-    case 'f': return "going to the background (-f)";
-    case 'G': return "printing the configuration (-G)";
-    case 'Q': return "algorithm queries (-Q)";
-    case 's': return "subsystems (-s)";
+    case 'f':
+      return "going to the background (-f)";
+    case 'Q':
+      return "algorithm queries (-Q)";
     case 'B': case 'b': return "binding to a local address (-B, -b); the tunnel has one address";
     case 'I': return "PKCS#11 (-I)";
     case 'K': return "GSSAPI (-K)";
@@ -153,10 +153,18 @@ Result<void> apply_flag(ParseState& st, char flag, const std::string& arg) {
     case '4': o.family = AddressFamily::kV4; return {};
     case '6': o.family = AddressFamily::kV6; return {};
     case 'N':  // ssh.c: no session, so no pty either
+      if (o.subsystem) return bad("Cannot specify -N with -s/SessionType");
       o.no_command = true;
       o.request_tty = RequestTty::kNo;
       return {};
     case 'n': o.stdin_null = true; return {};
+    case 's':  // sftp and scp (SFTP mode) start the "sftp" subsystem this way
+      if (o.no_command) return bad("Cannot specify -s with -N/SessionType");
+      o.subsystem = true;
+      return {};
+    case 'G':
+      o.print_config = true;
+      return {};  // git runs "-G host" to see an OpenSSH-like ssh
     case 'T': o.request_tty = RequestTty::kNo; return {};
     case 't':  // ssh.c: -t once asks for a pty, a second -t forces one
       o.request_tty = o.request_tty == RequestTty::kYes ? RequestTty::kForce : RequestTty::kYes;
@@ -185,6 +193,11 @@ Result<void> apply_flag(ParseState& st, char flag, const std::string& arg) {
     case 'o': return apply_dash_o(o, arg, st.ignore_unknown);
     case 'F': o.ssh_config_file = arg; return {};
     case 'E': o.log_file = arg; return {};
+    case 'J':
+      if (o.jump_hosts) return bad("Only a single -J option is permitted");
+      if (auto hops = parse_jump_hosts(arg); !hops) return bad("Invalid -J argument");
+      o.jump_hosts = arg;
+      return {};
     case 'e': {
       auto e = parse_escape_char(arg);
       if (!e) return bad("Bad escape character '" + arg + "'.");
@@ -307,12 +320,61 @@ Result<SshCommand> parse_ssh_command_line(int argc, const char* const* argv) {
 }
 
 std::string ssh_usage_text() {
-  return "usage: wg-ssh [-46NnqTtVv] [-c wg_config] [-E log_file] [-e escape_char]\n"
-         "              [-F configfile] [-i identity_file] [-L address] [-l login_name]\n"
-         "              [-m mac_spec] [-o option] [-p port]\n"
+  return "usage: wg-ssh [-46GNnqsTtVv] [-c wg_config] [-E log_file] [-e escape_char]\n"
+         "              [-F configfile] [-i identity_file] [-J destination] [-L address]\n"
+         "              [-l login_name] [-m mac_spec] [-o option] [-p port]\n"
          "              destination [command [argument ...]]\n"
          "  -c names the WireGuard config (also --wg-config, $WGNET_CONFIG); choose ciphers\n"
          "  with -o Ciphers=. Host names resolve through the tunnel's DNS. See wg-ssh(1).\n";
+}
+
+Result<std::vector<JumpHost>> parse_jump_hosts(std::string_view text) {
+  // readconf.c parse_jump: comma-separated [user@]host[:port] or ssh:// URIs.
+  std::vector<JumpHost> hops;
+  const std::string invalid = "Invalid ProxyJump \"" + std::string(text) + "\"";
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    std::string element(text.substr(start, comma - start));
+    start = comma + 1;
+    JumpHost hop;
+    if (element.rfind("ssh://", 0) == 0) {
+      SshOptions parsed;
+      bool usage_error = false;
+      if (!place_destination(parsed, element, usage_error) || usage_error) return bad(invalid);
+      hops.push_back({parsed.user, parsed.host, parsed.port});
+      continue;
+    }
+    size_t at = element.rfind('@');
+    if (at != std::string::npos) hop.user = element.substr(0, at);
+    std::string rest = at == std::string::npos ? element : element.substr(at + 1);
+    std::string port;
+    if (!rest.empty() && rest[0] == '[') {  // [v6]:port
+      size_t close = rest.find(']');
+      if (close == std::string::npos) return bad(invalid);
+      hop.host = rest.substr(1, close - 1);
+      if (close + 1 < rest.size()) {
+        if (rest[close + 1] != ':') return bad(invalid);
+        port = rest.substr(close + 2);
+        if (port.empty()) return bad(invalid);
+      }
+    } else if (size_t colon = rest.find(':');
+               colon != std::string::npos && rest.find(':', colon + 1) == std::string::npos) {
+      hop.host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+      if (port.empty()) return bad(invalid);
+    } else {
+      hop.host = rest;  // a bare IPv6 address has no port
+    }
+    if (!port.empty()) {
+      auto p = parse_ssh_port(port);
+      if (!p) return bad(invalid);
+      hop.port = *p;
+    }
+    if (hop.host.empty() || (hop.user && hop.user->empty())) return bad(invalid);
+    hops.push_back(std::move(hop));
+  }
+  return hops;
 }
 
 Result<uint16_t> parse_ssh_port(std::string_view text) {

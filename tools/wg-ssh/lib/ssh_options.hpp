@@ -53,6 +53,8 @@ struct SshOptions {
   std::optional<AddressFamily> family;     // -4 / -6 (last one wins, as ssh)
   std::optional<RequestTty> request_tty;   // -T, -t, -tt
   bool no_command = false;                 // -N (SessionType none)
+  bool subsystem = false;                  // -s: the command names a subsystem (sftp)
+  bool print_config = false;               // -G: print the settings, do not connect
   bool quiet = false;                      // -q
   int verbosity = 0;                       // -v count (capped at 3)
   std::vector<std::string> identity_files; // -i, in order, as written (expanded at resolve; a
@@ -60,6 +62,8 @@ struct SshOptions {
   std::vector<ForwardSpec> local_forwards; // -L, in order (-o LocalForward= stays an entry)
   std::optional<std::optional<char>> escape_char;  // -e: outer set = given; inner nullopt = none
   std::optional<std::string> log_file;     // -E FILE: diagnostics appended there, not stderr
+  std::optional<std::string> jump_hosts;   // -J [user@]host[:port][,...] (ProxyJump); "none"
+                                           // = no jump, whatever the config files say
   bool stdin_null = false;                 // -n: stdin from /dev/null (StdinNull)
 
   // -p and -o Port=, -l and -o User=: the first one on the command line wins (OpenSSH);
@@ -77,7 +81,7 @@ struct SshOptions {
   std::vector<std::string> command;  // remote command words (after the destination)
 
   // Flags accepted but not acted on (-C, -g, -y), one line each; copied into
-  // SshSettings::warnings. Flags that ask for a missing feature (-R, -D, -J, -A, -X...) are errors.
+  // SshSettings::warnings. Flags that ask for a missing feature (-R, -D, -A, -X...) are errors.
   std::vector<std::string> warnings;
 };
 
@@ -154,14 +158,18 @@ struct SshSettings {
 
   RequestTty request_tty = RequestTty::kAuto;
   bool no_command = false;          // -N or SessionType none
+  bool subsystem = false;           // -s or SessionType subsystem: remote_command names it
   std::string remote_command;       // command words joined by ' ' (ssh.c), or RemoteCommand
+                                    // (RemoteCommand none: no command, as OpenSSH)
   LogLevel log_level = LogLevel::kInfo;
   std::string log_file;             // -E; empty = stderr
 
   // Passed through to libssh2 as given (libssh2_session_method_pref); empty = its defaults.
   std::string ciphers, kex_algorithms, host_key_algorithms, macs;
 
-  std::vector<ForwardSpec> local_forwards;  // -L then LocalForward lines, in order
+  std::vector<ForwardSpec> local_forwards;  // -L then LocalForward lines, in order; none
+                                            // with ClearAllForwardings yes (scp, sftp set it)
+  bool clear_all_forwardings = false;
   bool exit_on_forward_failure = false;
   std::optional<char> escape_char = '~';    // nullopt = none
   std::vector<std::string> send_env;        // patterns of local variables to send (TERM is
@@ -170,11 +178,27 @@ struct SshSettings {
 
   bool stdin_null = false;  // -n or StdinNull yes
 
+  // -J / ProxyJump: the text as given ("" = none), and each jump host's own settings in the
+  // order they are connected (its Host blocks apply, as ssh runs ssh for each hop), then this
+  // host is reached through a direct-tcpip channel of the last one.
+  std::string proxy_jump;
+  std::vector<SshSettings> jump_hops;
+
   // One line per ignored setting, e.g. "ForwardAgent is not supported by wg-ssh; ignored"
   // (once per key, from -o and the user's config; the system config's are not repeated on every
   // run), "Match exec ... block ignored"; the tool prints each as a warning unless -q.
   std::vector<std::string> warnings;
 };
+
+// One hop of -J / ProxyJump: "[user@]host[:port]", "[user@][v6addr]:port" or
+// "ssh://[user@]host[:port]".
+struct JumpHost {
+  std::optional<std::string> user;
+  std::string host;
+  std::optional<uint16_t> port;
+};
+// Splits a -J / ProxyJump list at commas; errors name the bad element.
+Result<std::vector<JumpHost>> parse_jump_hosts(std::string_view text);
 
 // The name looked up in and written to known_hosts: HostKeyAlias, else host_name.
 std::string host_key_lookup_name(const SshSettings& settings);

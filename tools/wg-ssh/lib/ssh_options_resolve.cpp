@@ -112,6 +112,7 @@ class Resolver {
   Result<void> resolve_known_hosts();
   Result<void> resolve_session();
   Result<void> resolve_auth();
+  Result<void> resolve_proxy_jump();
 
   const SshOptions& o_;
   const SshEnvironment& env_;
@@ -167,6 +168,7 @@ Result<SshSettings> Resolver::run() {
   if (auto r = resolve_known_hosts(); !r) return r.error();
   if (auto r = resolve_auth(); !r) return r.error();
   if (auto r = resolve_session(); !r) return r.error();
+  if (auto r = resolve_proxy_jump(); !r) return r.error();
   return std::move(s_);
 }
 
@@ -317,27 +319,30 @@ Result<void> Resolver::resolve_session() {
     s_.request_tty = *parse_request_tty(e->args[0]);
   }
   s_.no_command = o_.no_command;
-  if (const ConfigEntry* e = first("sessiontype"); e && !o_.no_command) {
+  s_.subsystem = o_.subsystem;
+  if (const ConfigEntry* e = first("sessiontype"); e && !o_.no_command && !o_.subsystem) {
     std::string v = lower(e->args[0]);
-    if (v == "subsystem") {
-      return config_error(*e, "SessionType subsystem is not supported by wg-ssh");
-    }
     s_.no_command = v == "none";
+    s_.subsystem = v == "subsystem";
+  }
+  // ssh.c: the subsystem's name comes from the command line, never from RemoteCommand.
+  if (s_.subsystem && o_.command.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "You must specify a subsystem to invoke.");
   }
   for (size_t i = 0; i < o_.command.size(); ++i) {
     if (i) s_.remote_command += ' ';
     s_.remote_command += o_.command[i];
   }
-  if (const ConfigEntry* e = first("remotecommand")) {
+  // RemoteCommand none is no command at all (ssh.c), so scp's -oRemoteCommand=none goes with
+  // the command scp gives, and also keeps a config file's RemoteCommand away (first one wins).
+  if (const ConfigEntry* e = first("remotecommand"); e && lower(e->value_text) != "none") {
     if (!o_.command.empty()) {
       return make_error(ErrorCode::kInvalidArgument,
                         "Cannot execute command-line and remote command.");
     }
-    if (lower(e->value_text) != "none") {
-      auto c = expand(e, e->value_text);
-      if (!c) return c.error();
-      s_.remote_command = *c;
-    }
+    auto c = expand(e, e->value_text);
+    if (!c) return c.error();
+    s_.remote_command = *c;
   }
   if (o_.quiet) {
     s_.log_level = LogLevel::kQuiet;
@@ -351,9 +356,14 @@ Result<void> Resolver::resolve_session() {
     if (!p) return p.error();
     s_.log_file = *p;
   }
-  s_.local_forwards = o_.local_forwards;
-  for (const ConfigEntry* e : all("localforward")) {  // -o LocalForward=, then the files
-    s_.local_forwards.push_back(*parse_forward_spec(e->args[0] + ":" + e->args[1]));
+  auto clear = flag("clearallforwardings", false);
+  if (!clear) return clear.error();
+  s_.clear_all_forwardings = *clear;
+  if (!s_.clear_all_forwardings) {  // ssh.c clears -L and LocalForward lines alike
+    s_.local_forwards = o_.local_forwards;
+    for (const ConfigEntry* e : all("localforward")) {  // -o LocalForward=, then the files
+      s_.local_forwards.push_back(*parse_forward_spec(e->args[0] + ":" + e->args[1]));
+    }
   }
   if (o_.escape_char) {
     s_.escape_char = *o_.escape_char;
@@ -388,6 +398,20 @@ Result<void> Resolver::resolve_session() {
   return {};
 }
 
+// -J, else the first ProxyJump obtained (readconf.c); "none" turns it off. The hops' own
+// settings are resolved by resolve_settings, which has the files.
+Result<void> Resolver::resolve_proxy_jump() {
+  const ConfigEntry* e = o_.jump_hosts ? nullptr : first("proxyjump");
+  std::string text = o_.jump_hosts ? *o_.jump_hosts : e ? e->args[0] : "";
+  if (lower(text) == "none") text.clear();
+  if (text.empty()) return {};
+  if (auto hops = parse_jump_hosts(text); !hops) {
+    return e ? config_error(*e, hops.error().message) : hops.error();
+  }
+  s_.proxy_jump = text;
+  return {};
+}
+
 bool group_or_world_writable_or_foreign(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
@@ -399,7 +423,29 @@ bool group_or_world_writable_or_foreign(const std::string& path) {
 Result<SshSettings> resolve_settings(const SshOptions& options, const SshConfigFile* user_config,
                                      const SshEnvironment& env,
                                      const SshConfigFile* system_config) {
-  return Resolver(options, user_config, system_config, env).run();
+  auto settings = Resolver(options, user_config, system_config, env).run();
+  if (!settings || settings->proxy_jump.empty()) return settings;
+  // Each hop as ssh resolves the hop it runs for it ("ssh -l USER -p PORT -F FILE HOST"): its
+  // own Host blocks apply, but no -i or -o of ours, and no ProxyJump of its own.
+  auto hops = parse_jump_hosts(settings->proxy_jump);  // checked by the resolver
+  if (!hops) return hops.error();
+  for (const JumpHost& hop : *hops) {
+    SshOptions hop_options;
+    hop_options.ssh_config_file = options.ssh_config_file;
+    hop_options.host = hop_options.destination = hop.host;
+    hop_options.user = hop.user;
+    hop_options.port = hop.port;
+    hop_options.family = options.family;
+    hop_options.quiet = options.quiet;
+    hop_options.verbosity = options.verbosity;
+    hop_options.no_command = true;
+    hop_options.jump_hosts = "none";
+    auto hop_settings = Resolver(hop_options, user_config, system_config, env).run();
+    if (!hop_settings) return hop_settings.error();
+    hop_settings->warnings.clear();  // the same files: already said for the destination
+    settings->jump_hops.push_back(std::move(*hop_settings));
+  }
+  return settings;
 }
 
 Result<SshSettings> load_and_resolve_settings(const SshOptions& options,
