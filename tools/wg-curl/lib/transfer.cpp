@@ -21,6 +21,7 @@
 #include "transfer_verbose.hpp"
 #include "tunnel_resolve.hpp"
 #include "tunnel_socket.hpp"
+#include "url_transfers.hpp"
 #include "write_out.hpp"
 
 namespace wgnet::curl {
@@ -108,7 +109,7 @@ class Engine {
   bool show_errors() const { return !options_.silent || options_.show_error; }
 
   std::optional<TransferFailure> set_up_handle();
-  int run_url(size_t index);
+  int run_url(const UrlTarget& target, size_t urlnum);
   std::optional<TransferFailure> open_url(UrlRun& run);
   Attempt run_attempt(UrlRun& run, Clock::time_point attempt_start);
   std::optional<TransferFailure> prepare_hop(UrlRun& run, const Hop& hop, const UrlHost* url,
@@ -192,9 +193,26 @@ int Engine::run() {
     return failure->code;
   }
   int status = 0;
-  for (size_t i = 0; i < options_.urls.size(); ++i) {
-    status = run_url(i);
-    if (fatal(status)) break;
+  bool stop = false;
+  for (size_t i = 0; i < options_.urls.size() && !stop; ++i) {
+    UrlTransfers transfers(options_.urls[i], options_.globoff);
+    for (;;) {
+      NextTransfer next = transfers.next();
+      if (next.failure) {
+        // As curl: a bad glob or output name ends the whole run, not just this URL.
+        if (next.failure_is_warning && !silent()) diag_.warning(next.failure->message);
+        if (!next.failure_is_warning && show_errors()) diag_.plain(error_line(*next.failure));
+        status = next.failure->code;
+        stop = true;
+        break;
+      }
+      if (!next.target) break;
+      status = run_url(*next.target, i);
+      if (fatal(status)) {
+        stop = true;
+        break;
+      }
+    }
   }
   if (header_dump_) (void)header_dump_->finish(true);
   return status;
@@ -227,10 +245,11 @@ std::optional<TransferFailure> Engine::open_url(UrlRun& run) {
   return std::nullopt;
 }
 
-int Engine::run_url(size_t index) {
+// `urlnum`: the URL's place on the command line (every URL of one glob shares it, as in curl).
+int Engine::run_url(const UrlTarget& target, size_t urlnum) {
   UrlRun run;
-  run.index = index;
-  run.target = &options_.urls[index];
+  run.index = urlnum;
+  run.target = &target;
   run_ = &run;
   struct Clear {
     UrlRun*& slot;
@@ -241,7 +260,7 @@ int Engine::run_url(size_t index) {
   if (auto failure = open_url(run)) {
     attempt.failure = failure;
     attempt.info.url = run.target->url;
-    attempt.info.urlnum = static_cast<long>(index);
+    attempt.info.urlnum = static_cast<long>(urlnum);
     attempt.info.exitcode = failure->code;
     attempt.info.errormsg = failure->message;
     if (show_errors()) diag_.plain(error_line(*failure));
