@@ -518,3 +518,23 @@ timed() {
   run web_log_since "$before"
   assert_equal "${#lines[@]}" 1  # nothing after the bad glob ran
 }
+
+@test "a bad glob after a failed transfer: the failed transfer's code wins, as curl's returncode" {
+  local url='http://10.77.0.1/status/[1-' want
+  want=$(lab_tool_timeout 10 curl -sS "$url" 2>&1) || true  # real curl's text, as above
+  run --separate-stderr wgcurl -sS -f http://web/status/404 "$url"
+  assert_failure 22
+  assert_equal "$stderr" "wg-curl: (22) The requested URL returned error: 404"$'\n'"wg-${want}"
+}
+
+@test "an -o glob that names nothing: curl's warning, its (23) line and -w, exit 23, no request" {
+  local before
+  before=$(lines_of "$LAB_WEB_LOG")
+  run --separate-stderr wgcurl -S -w '%{exitcode} %{url}\n' --output-dir "$BATS_TEST_TMPDIR" \
+    -o '#1' 'http://10.77.0.1/status/{,200}'
+  assert_failure 23
+  assert_output "23 http://10.77.0.1/status/"
+  assert_equal "$stderr" $'wg-curl: warning: output glob produces empty string!\nwg-curl: (23) Failed writing received data to disk/application'
+  run web_log_since "$before"
+  assert_output ""
+}

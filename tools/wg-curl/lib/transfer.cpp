@@ -110,6 +110,8 @@ class Engine {
 
   std::optional<TransferFailure> set_up_handle();
   int run_url(const UrlTarget& target, size_t urlnum);
+  void stop_at(const TransferFailure& failure, const std::string& warning, const UrlTarget* target,
+               size_t urlnum, int& status);
   std::optional<TransferFailure> open_url(UrlRun& run);
   Attempt run_attempt(UrlRun& run, Clock::time_point attempt_start);
   std::optional<TransferFailure> prepare_hop(UrlRun& run, const Hop& hop, const UrlHost* url,
@@ -199,10 +201,7 @@ int Engine::run() {
     for (;;) {
       NextTransfer next = transfers.next();
       if (next.failure) {
-        // As curl: a bad glob or output name ends the whole run, not just this URL.
-        if (next.failure_is_warning && !silent()) diag_.warning(next.failure->message);
-        if (!next.failure_is_warning && show_errors()) diag_.plain(error_line(*next.failure));
-        status = next.failure->code;
+        stop_at(*next.failure, next.warning, next.target ? &*next.target : nullptr, i, status);
         stop = true;
         break;
       }
@@ -243,6 +242,23 @@ std::optional<TransferFailure> Engine::open_url(UrlRun& run) {
     run.form = std::move(*form);
   }
   return std::nullopt;
+}
+
+// A glob that cannot go on ends the whole run, as in curl; the code of a failed transfer before
+// it wins over the glob's (curl's returncode). An -o name is reported like a failed transfer.
+void Engine::stop_at(const TransferFailure& failure, const std::string& warning,
+                     const UrlTarget* target, size_t urlnum, int& status) {
+  if (!warning.empty() && !silent()) diag_.warning(warning);
+  if (show_errors()) diag_.plain(error_line(failure));
+  if (target) {
+    TransferInfo info;
+    info.url = target->url;
+    info.urlnum = static_cast<long>(urlnum);
+    info.exitcode = failure.code;
+    info.errormsg = failure.message;
+    write_out(info);
+  }
+  if (status == 0) status = failure.code;
 }
 
 // `urlnum`: the URL's place on the command line (every URL of one glob shares it, as in curl).

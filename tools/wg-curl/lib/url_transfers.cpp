@@ -3,18 +3,32 @@
 namespace wgnet::curl {
 namespace {
 
-constexpr int kCurlOutOfMemory = 27;  // curl's code for an output name it could not make
+// curl's codes and libcurl's texts for them (curl_easy_strerror), as curl reports an output
+// name it could not make.
+constexpr int kCurlOutOfMemory = 27;
+
+NextTransfer transfer(UrlTarget target) {
+  NextTransfer next;
+  next.target = std::move(target);
+  return next;
+}
+
+NextTransfer failure(std::optional<UrlTarget> target, int code, std::string message,
+                     std::string warning = {}) {
+  return NextTransfer{.target = std::move(target),
+                      .failure = TransferFailure{code, std::move(message)},
+                      .warning = std::move(warning)};
+}
 
 }  // namespace
 
 NextTransfer UrlTransfers::next() {
   bool first = !started_;
   started_ = true;
-  if (globoff_) return first ? NextTransfer{node_, std::nullopt} : NextTransfer{};
+  if (globoff_) return first ? transfer(node_) : NextTransfer{};
   if (first) {
     auto glob = UrlGlob::parse(node_.url);
-    if (!glob)
-      return NextTransfer{std::nullopt, TransferFailure{kCurlUrlMalformat, glob.error().message}};
+    if (!glob) return failure(std::nullopt, kCurlUrlMalformat, glob.error().message);
     glob_.emplace(std::move(*glob));
   }
   if (!glob_) return {};
@@ -25,16 +39,15 @@ NextTransfer UrlTransfers::next() {
   if (target.output && *target.output != "-") {
     auto name = glob_->output_name(*target.output);
     if (!name)
-      return NextTransfer{std::nullopt, TransferFailure{kCurlOutOfMemory, "bad output glob!"},
-                          true};
+      return failure(std::move(target), kCurlOutOfMemory, "Out of memory", "bad output glob!");
     if (name->empty()) {
-      return NextTransfer{std::nullopt,
-                          TransferFailure{kCurlWriteError, "output glob produces empty string!"},
-                          true};
+      return failure(std::move(target), kCurlWriteError,
+                     "Failed writing received data to disk/application",
+                     "output glob produces empty string!");
     }
     target.output = std::move(*name);
   }
-  return NextTransfer{std::move(target), std::nullopt};
+  return transfer(std::move(target));
 }
 
 }  // namespace wgnet::curl

@@ -14,12 +14,14 @@
 
 namespace wgnet::curl {
 
-// Without a target: either no more transfers, or `failure` says why not (exit code and the
-// text curl prints: its "(3)" glob message, or its warning about an output name).
+// The next transfer; neither `target` nor `failure` once there are no more. With `failure`,
+// the run ends there (as curl's does) with its code: a malformed glob (3, curl's message, no
+// `target`), or an -o name the glob cannot make, where curl prints `warning` first and then
+// reports `target` like a failed transfer (its error line, -w).
 struct NextTransfer {
   std::optional<UrlTarget> target;
   std::optional<TransferFailure> failure;
-  bool failure_is_warning = false;  // curl prints it as a warning, not "curl: (N) ..."
+  std::string warning;
 };
 
 class UrlTransfers {
@@ -28,7 +30,7 @@ class UrlTransfers {
   NextTransfer next();
 
  private:
-  const UrlTarget& node_;
+  UrlTarget node_;  // a copy: callers may pass a temporary
   bool globoff_;
   bool started_ = false;
   std::optional<UrlGlob> glob_;
