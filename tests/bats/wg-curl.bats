@@ -457,3 +457,84 @@ timed() {
   [[ $stderr == "wg-curl: (100) WireGuard handshake with "* ]]
   [ "$elapsed" -lt 5000 ] || fail "took ${elapsed} ms"
 }
+
+# URL globbing as curl 7.88 does it (tools/wg-curl/lib/url_glob.hpp).
+@test "globbing: {200,201} is two transfers in order, -o '#1.out' names each file" {
+  local before dir=$BATS_TEST_TMPDIR/glob
+  mkdir -p "$dir"
+  before=$(lines_of "$LAB_WEB_LOG")
+  run --separate-stderr wgcurl -sS 'http://10.77.0.1/status/{200,201}' -o "$dir/#1.out" \
+    -w '%{urlnum} %{http_code}\n'
+  assert_success
+  assert_output $'0 200\n0 201'
+  [ "$(cat "$dir/200.out")" = "status 200" ] || fail "200.out: $(cat "$dir/200.out" 2>&1)"
+  [ "$(cat "$dir/201.out")" = "status 201" ] || fail "201.out: $(cat "$dir/201.out" 2>&1)"
+  run web_log_since "$before"
+  assert_line --index 0 'GET /status/200 10.77.0.1 200'
+  assert_line --index 1 'GET /status/201 10.77.0.1 201'
+}
+
+@test "globbing: [1-3] with -o file_#1 and --create-dirs, then the next URL of the command line" {
+  local dir=$BATS_TEST_TMPDIR/range/sub n
+  run --separate-stderr wgcurl -sS --create-dirs 'http://10.77.0.1/status/20[1-3]' \
+    -o "$dir/file_#1" http://web/
+  assert_success
+  assert_output "hello from web.lab.wgnet"
+  for n in 1 2 3; do
+    [ "$(cat "$dir/file_$n")" = "status 20$n" ] || fail "file_$n: $(cat "$dir/file_$n" 2>&1)"
+  done
+}
+
+@test "globbing: several URLs to stdout with the progress meter: no separator lines, as curl 7.88" {
+  run --separate-stderr wgcurl 'http://10.77.0.1/status/{200,201}'
+  assert_success
+  assert_output $'status 200\nstatus 201'
+  [[ $stderr == *"% Total"* ]] || fail "no progress meter: $stderr"
+  [[ $stderr != *"_curl_"* && $stderr != *"-->"* ]] || fail "a separator line: $stderr"
+}
+
+@test "-g takes a URL with braces as typed: one request" {
+  local before
+  before=$(lines_of "$LAB_WEB_LOG")
+  run --separate-stderr wgcurl -sS -g 'http://10.77.0.1/status/{200,201}' -o /dev/null \
+    -w '%{url_effective}'
+  assert_success
+  assert_output 'http://10.77.0.1/status/{200,201}'
+  run web_log_since "$before"
+  assert_equal "${#lines[@]}" 1
+  assert_line --index 0 --regexp '^GET /status/(\{|%7B)200,201(\}|%7D) 10\.77\.0\.1 [0-9]+$'
+}
+
+@test "a bad glob: curl's exit 3 and curl's own message, after the URLs before it ran" {
+  local url='http://10.77.0.1/status/[1-' before want
+  # Real curl's text for the same URL (it fails on the glob before any connection).
+  want=$(lab_tool_timeout 10 curl -sS "$url" 2>&1) || true
+  [[ $want == "curl: (3) bad range in URL position "* ]] || fail "real curl said: $want"
+  before=$(lines_of "$LAB_WEB_LOG")
+  run --separate-stderr wgcurl -sS http://web/ "$url" 'http://10.77.0.1/status/200'
+  assert_failure 3
+  assert_output "hello from web.lab.wgnet"
+  assert_equal "$stderr" "wg-${want}"
+  run web_log_since "$before"
+  assert_equal "${#lines[@]}" 1  # nothing after the bad glob ran
+}
+
+@test "a bad glob after a failed transfer: the failed transfer's code wins, as curl's returncode" {
+  local url='http://10.77.0.1/status/[1-' want
+  want=$(lab_tool_timeout 10 curl -sS "$url" 2>&1) || true  # real curl's text, as above
+  run --separate-stderr wgcurl -sS -f http://web/status/404 "$url"
+  assert_failure 22
+  assert_equal "$stderr" "wg-curl: (22) The requested URL returned error: 404"$'\n'"wg-${want}"
+}
+
+@test "an -o glob that names nothing: curl's warning, its (23) line and -w, exit 23, no request" {
+  local before
+  before=$(lines_of "$LAB_WEB_LOG")
+  run --separate-stderr wgcurl -S -w '%{exitcode} %{url}\n' --output-dir "$BATS_TEST_TMPDIR" \
+    -o '#1' 'http://10.77.0.1/status/{,200}'
+  assert_failure 23
+  assert_output "23 http://10.77.0.1/status/"
+  assert_equal "$stderr" $'wg-curl: warning: output glob produces empty string!\nwg-curl: (23) Failed writing received data to disk/application'
+  run web_log_since "$before"
+  assert_output ""
+}

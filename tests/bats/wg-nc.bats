@@ -274,7 +274,7 @@ config_from_long_option() {
   [ "$ms" -lt 4000 ] || fail "took ${ms} ms: should fail without waiting for -w"
 }
 
-@test "-q 0 quits right after stdin EOF; what was sent still arrives, then FIN" {
+@test "-q 0 implies -N: what was sent arrives, then FIN, and the remote's close ends wg-nc" {
   # A token unique to this run finds its own connection among the recorder's.
   local token="q0-$$-$RANDOM" t0 ms
   t0=$(now_ms)
@@ -286,6 +286,47 @@ config_from_long_option() {
     fail "the recorder never saw the connection end; $(q0_diagnosis "$token")"
   run recorded_end "$token"
   assert_output --regexp "^record [0-9]+ 10\.77\.0\.2:[0-9]+ ${#token} [0-9a-f]{64} EOF\$"
+}
+
+# -q as Debian's nc 1.219 (observed): it implies -N and its clock starts at the remote's close.
+@test "-q 0 shows the echo's reply in 10 of 10 runs (Debian nc's request/response idiom)" {
+  local round shown=0
+  for round in $(seq 1 10); do
+    if [ "$(echo hi | nc_tool -q 0 10.77.0.1 7)" = hi ]; then shown=$((shown + 1)); fi
+  done
+  [ "$shown" -eq 10 ] || fail "the reply was shown in $shown of 10 runs"
+}
+
+# timed_say TEXT ARGS...: `run nc_say TEXT ARGS`, and how long it took in $ms.
+timed_say() {
+  local t0
+  t0=$(now_ms)
+  run --separate-stderr nc_say "$@"
+  ms=$(($(now_ms) - t0))
+}
+
+@test "-q 1 shows a reply that comes 1.5 s after stdin EOF, and ends 1 s after the remote's close" {
+  local ms
+  timed_say $'slow request\n' -q 1 10.77.0.1 9005
+  assert_success
+  assert_output "slow request"
+  [ "$ms" -ge 2400 ] || fail "ended after ${ms} ms: -q 1 should wait 1 s after the close at 1.5 s"
+  [ "$ms" -lt 15000 ] || fail "took ${ms} ms"
+}
+
+@test "-q 0 against a server that never closes: the reply shows and wg-nc stays until -w 2" {
+  local ms
+  timed_say $'held\n' -q 0 -w 2 10.77.0.1 9006
+  assert_success
+  assert_output "held"
+  [ "$ms" -ge 1800 ] || fail "ended after ${ms} ms although the server never closed"
+  [ "$ms" -lt 15000 ] || fail "took ${ms} ms: -w 2 should have ended it"
+}
+
+@test "-V RTABLE is refused as Debian's nc refuses it on Linux (exit 1, one line)" {
+  run --separate-stderr nc_tool -V 1 10.77.0.1 7 </dev/null
+  assert_failure 1
+  [ "$stderr" = "wg-nc: error: no alternate routing table support available" ] || fail "stderr: $stderr"
 }
 
 @test "without -N, stdin EOF does not close: the remote's close ends the run (exit 0)" {

@@ -19,6 +19,7 @@
 # Behind the peer, bound to the tunnel addresses only (see services.py):
 #   TCP 7 echo, UDP 7 echo, TCP 9000 SHA-256 sink, TCP 9001 source of $LAB_SOURCE (10 MiB),
 #   TCP 9002 recorder, TCP 9003 reset (RST after 1 MiB), TCP 9004 repeat (the source N times),
+#   TCP 9005 late (answers 1.5 s after the client's EOF), TCP 9006 hold (echo that never closes),
 #   DNS on 10.77.0.1:53 (dnsmasq, zone lab.wgnet, every query logged in $LAB_DNS_LOG).
 # The peer's TUN also holds 10.77.0.3 ($LAB_PEER_INNER4_B), a second host for tests that need two
 # (web2.lab.wgnet); web.lab.wgnet and ssh.lab.wgnet name 10.77.0.1/fd77::1. Extensions

@@ -12,6 +12,8 @@ so a test can assert what the peer side received, not just what the tool printed
   TCP 9002  recorder: stores what it receives in recv/<seq>.bin, never writes, logs at EOF/RST
   TCP 9003  reset: sends 1 MiB of the source, then aborts the connection (RST)
   TCP 9004  repeat: reads a count N on the first line, sends the source N times, half-closes
+  TCP 9005  late: reads to EOF, answers with what it read after LATE_DELAY seconds, closes
+  TCP 9006  hold: echoes, but ignores the client's EOF and keeps the connection for HOLD_LIMIT s
 """
 import argparse
 import hashlib
@@ -20,8 +22,13 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 ECHO_PORT, SINK_PORT, SOURCE_PORT, RECORD_PORT, RESET_PORT, REPEAT_PORT = 7, 9000, 9001, 9002, 9003, 9004
+LATE_PORT, HOLD_PORT = 9005, 9006
+LATE_DELAY = 1.5  # seconds: longer than nc's usual "-q 1"
+LATE_MAX = 1024 * 1024  # what late keeps of a request
+HOLD_LIMIT = 30  # seconds: "never closes" for a test, yet bounded
 MAX_REPEAT = 200  # 2 GiB of a 10 MiB source: bounds what one request can ask for
 CHUNK = 65536
 IDLE_LIMIT = 120  # seconds; a stuck client never pins a thread forever
@@ -41,14 +48,18 @@ def peer_name(addr):
     return "[%s]:%d" % (addr[0], addr[1]) if ":" in addr[0] else "%s:%d" % (addr[0], addr[1])
 
 
-def serve_echo(conn, peer, args):
+def echo_until_eof(conn):
     total = 0
     while True:
         data = conn.recv(CHUNK)
         if not data:
-            break
+            return total
         total += len(data)
         conn.sendall(data)
+
+
+def serve_echo(conn, peer, args):
+    total = echo_until_eof(conn)
     log(os.path.join(args.dir, "echo.log"), "echo %s %d EOF" % (peer, total))
     conn.shutdown(socket.SHUT_WR)
 
@@ -105,6 +116,27 @@ def serve_repeat(conn, peer, args):
     while conn.recv(CHUNK):
         pass
     log(os.path.join(args.dir, "repeat.log"), "repeat %s %d" % (peer, count))
+
+
+def serve_late(conn, peer, args):
+    request = b""
+    while True:
+        data = conn.recv(CHUNK)
+        if not data:
+            break
+        request = (request + data)[:LATE_MAX]
+    time.sleep(LATE_DELAY)  # a slow server: the answer comes well after the client's EOF
+    conn.sendall(request)
+    conn.shutdown(socket.SHUT_WR)
+    log(os.path.join(args.dir, "late.log"), "late %s %d" % (peer, len(request)))
+
+
+def serve_hold(conn, peer, args):
+    deadline = time.monotonic() + HOLD_LIMIT
+    total = echo_until_eof(conn)
+    log(os.path.join(args.dir, "hold.log"), "hold %s %d EOF" % (peer, total))
+    # The client's EOF closes nothing here: the connection stays open until the deadline.
+    time.sleep(max(0.0, deadline - time.monotonic()))
 
 
 def serve_record(conn, peer, args):
@@ -183,6 +215,8 @@ def main():
         tcp_listener(a, RECORD_PORT, serve_record, args)
         tcp_listener(a, RESET_PORT, serve_reset, args)
         tcp_listener(a, REPEAT_PORT, serve_repeat, args)
+        tcp_listener(a, LATE_PORT, serve_late, args)
+        tcp_listener(a, HOLD_PORT, serve_hold, args)
         udp_echo(a, ECHO_PORT, args)
     with open(args.ready, "w") as f:
         f.write("%d\n" % os.getpid())

@@ -425,7 +425,14 @@ TEST(CurlOptions, TlsOptions) {
 }
 
 TEST(CurlOptions, AcceptedNoOps) {
-  EXPECT_TRUE(ok({"-q", "-g", "--globoff"}).urls.size() == 1);
+  EXPECT_TRUE(ok({"-q"}).urls.size() == 1);
+}
+
+TEST(CurlOptions, GlobOffTakesUrlsAsTyped) {
+  EXPECT_FALSE(ok({}).globoff);
+  EXPECT_TRUE(ok({"-g"}).globoff);
+  EXPECT_TRUE(ok({"--globoff"}).globoff);
+  EXPECT_FALSE(ok({"-g", "--no-globoff"}).globoff);
 }
 
 TEST(CurlOptions, OptionsOutsideTheTunnelAreRefusedByName) {

@@ -65,6 +65,14 @@ TEST(NcOptions, QuitSeconds) {
   EXPECT_FALSE(parse_ok({"-q", "-1", "h", "1"}).quit_after_eof);  // negative: nc's "forever"
 }
 
+TEST(NcOptions, RoutingTableTakesAnArgumentAndIsRefusedAsDebianNcOnLinux) {
+  const std::string refused = "no alternate routing table support available";
+  EXPECT_EQ(parse_error({"-V", "1", "h", "7"}), refused);
+  EXPECT_EQ(parse_error({"-V", "", "h", "7"}), refused);
+  // -V takes the next word as its argument, as getopt's "V:" does in nc.
+  EXPECT_EQ(parse_error({"-V", "h", "7"}), refused);
+}
+
 TEST(NcOptions, ListenShapes) {
   auto a = parse_ok({"-l", "4000"});
   EXPECT_TRUE(a.listen);

@@ -47,6 +47,7 @@ class Relay {
   void read_net();
   void write_stdout();
   void after_stdin_drained();
+  void session_over(RelayEnd end);
   void finish(RelayEnd end, std::string error = {});
   void flush_stdout();
   void warn(const std::string& message) const {
@@ -60,7 +61,9 @@ class Relay {
   Pending to_out_;
   bool net_writable_ = true;  // false after -N shutdown or a failed write
   bool done_ = false;
-  std::optional<Clock::time_point> eof_at_;
+  bool stdin_drained_ = false;
+  // -q: the session is over and we wait until then before ending (Debian nc's alarm()).
+  std::optional<Clock::time_point> linger_until_;
   Clock::time_point last_activity_ = Clock::now();
   RelayResult result_;
 };
@@ -75,10 +78,12 @@ RelayResult Relay::run() {
     if (deadline_passed(now)) break;
 
     pollfd fds[3] = {};
-    bool want_stdin = !streams_.in_at_eof && to_net_.empty() && net_writable_;
+    bool lingering = linger_until_.has_value();
+    bool want_stdin = !lingering && !streams_.in_at_eof && to_net_.empty() && net_writable_;
     fds[0] = {want_stdin ? streams_.in : -1, POLLIN, 0};
-    short net_events =
-        (to_out_.empty() ? POLLIN : 0) | (!to_net_.empty() && net_writable_ ? POLLOUT : 0);
+    short net_events = lingering ? 0
+                                 : (to_out_.empty() ? POLLIN : 0) |
+                                       (!to_net_.empty() && net_writable_ ? POLLOUT : 0);
     // A descriptor polled for nothing still reports POLLHUP/POLLERR: leave it out instead.
     fds[1] = {net_events ? net_ : -1, net_events, 0};
     fds[2] = {to_out_.empty() ? -1 : streams_.out, POLLOUT, 0};
@@ -103,17 +108,14 @@ RelayResult Relay::run() {
 int Relay::poll_timeout_ms(Clock::time_point now) const {
   std::optional<Clock::time_point> deadline;
   if (options_.idle_timeout) deadline = last_activity_ + *options_.idle_timeout;
-  if (eof_at_ && options_.quit_after_eof) {
-    auto quit = *eof_at_ + *options_.quit_after_eof;
-    deadline = deadline ? std::min(*deadline, quit) : quit;
-  }
+  if (linger_until_) deadline = deadline ? std::min(*deadline, *linger_until_) : *linger_until_;
   if (!deadline) return -1;
   auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now).count();
   return static_cast<int>(std::clamp<long long>(left, 0, 60 * 60 * 1000));
 }
 
 bool Relay::deadline_passed(Clock::time_point now) {
-  if (eof_at_ && options_.quit_after_eof && now >= *eof_at_ + *options_.quit_after_eof) {
+  if (linger_until_ && now >= *linger_until_) {
     finish(RelayEnd::kQuitAfterEof);
   } else if (options_.idle_timeout && now >= last_activity_ + *options_.idle_timeout) {
     finish(RelayEnd::kIdleTimeout);
@@ -186,7 +188,7 @@ void Relay::read_net() {
   }
   if (n == 0 && !options_.datagram) {
     to_out_.clear();
-    finish(RelayEnd::kRemoteClosed);
+    session_over(RelayEnd::kRemoteClosed);
     return;
   }
   to_out_.data.resize(static_cast<size_t>(n));  // an empty datagram is a datagram, not EOF
@@ -213,17 +215,26 @@ void Relay::write_stdout() {
   if (to_out_.empty()) to_out_.clear();
 }
 
-// Once stdin is at EOF and all of it went out: half-close for -N, start the -q clock.
+// Once stdin is at EOF and all of it went out: half-close for -N. A datagram "connection" has
+// no EOF of its own: with -q, Debian nc stops reading it here (replies not yet read are lost).
 void Relay::after_stdin_drained() {
-  if (!streams_.in_at_eof || !to_net_.empty() || eof_at_) return;
-  eof_at_ = Clock::now();
+  if (!streams_.in_at_eof || !to_net_.empty() || stdin_drained_) return;
+  stdin_drained_ = true;
   if (options_.half_close && net_writable_ && !options_.datagram) {
     ::shutdown(net_, SHUT_WR);
     net_writable_ = false;
   }
-  if (options_.quit_after_eof && options_.quit_after_eof->count() <= 0) {
-    finish(RelayEnd::kQuitAfterEof);
+  if (options_.datagram && options_.quit_after_eof) session_over(RelayEnd::kQuitAfterEof);
+}
+
+// Both directions are done. Debian nc's -q N waits N seconds more (doing nothing) and then
+// quits the program; -q 0 ends here like no -q.
+void Relay::session_over(RelayEnd end) {
+  if (!options_.quit_after_eof || options_.quit_after_eof->count() <= 0) {
+    finish(end);
+    return;
   }
+  if (!linger_until_) linger_until_ = Clock::now() + *options_.quit_after_eof;
 }
 
 void Relay::finish(RelayEnd end, std::string error) {

@@ -2,8 +2,11 @@
 // OpenBSD nc's rules for the ends of a session:
 //   - stdin EOF: stop reading stdin; with half_close (-N) shutdown(SHUT_WR) the connection,
 //     otherwise leave it open; keep copying the connection to stdout either way.
-//   - quit_after_eof (-q): end that long after stdin EOF (0 = at once).
 //   - the connection reaches EOF: flush stdout and end.
+//   - quit_after_eof (-q), as Debian's nc: the clock starts when the session is over (the
+//     connection reached EOF; for a datagram session, stdin's EOF, after which replies are no
+//     longer read); -q N then waits N seconds before ending (kQuitAfterEof), -q 0 ends at once.
+//     The caller sets half_close with it: Debian's -q implies -N.
 //   - idle_timeout (-w): end when nothing moved in either direction for that long.
 // One thread, poll() over the three descriptors, never a busy loop; binary-safe.
 // The caller ignores SIGPIPE (wg-nc's main does): a closed stdout must come back as EPIPE.
@@ -30,7 +33,7 @@ struct RelayStreams {
 struct RelayOptions {
   bool datagram = false;    // the connection is SOCK_DGRAM: each stdin read is one datagram
   bool half_close = false;  // -N
-  std::optional<std::chrono::milliseconds> quit_after_eof;  // -q; unset = never
+  std::optional<std::chrono::milliseconds> quit_after_eof;  // -q; unset = no -q
   std::optional<std::chrono::milliseconds> idle_timeout;    // -w; unset = never
   // Non-fatal trouble (a datagram the network refused); may be empty.
   std::function<void(const std::string&)> on_warning;
@@ -38,7 +41,7 @@ struct RelayOptions {
 
 enum class RelayEnd {
   kRemoteClosed,  // the connection reached EOF
-  kQuitAfterEof,  // -q elapsed after stdin EOF
+  kQuitAfterEof,  // -q's wait after the session's end elapsed (Debian nc then quits the program)
   kIdleTimeout,   // -w elapsed with nothing moving
   kOutputClosed,  // stdout went away (EPIPE)
   kNetworkError,  // reading the connection failed (reset); `error` says how

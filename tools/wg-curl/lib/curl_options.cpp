@@ -830,7 +830,9 @@ ParamProblem Parser::apply(Id id, const std::string& v, bool toggle, std::string
         return ParamProblem::kBadUse;
       }
       break;
-    case Id::kGloboff:  // wg-curl never globs
+    case Id::kGloboff:
+      o.globoff = toggle;
+      break;
     case Id::kDisable:  // -q: wg-curl reads no .curlrc anyway
       break;
     case Id::kHelp:

@@ -5,7 +5,6 @@
 //
 // What differs from curl, on purpose:
 //   -c is the WireGuard config (as in every wgnet tool); curl's cookie jar is --cookie-jar only.
-//   No URL globbing ({a,b}, [1-9]): -g/--globoff is accepted and changes nothing.
 //   No --next, no -K config files, no .curlrc (so -q is accepted and changes nothing), no proxies.
 //
 // Errors: every parse error is ErrorCode::kInvalidArgument with one line worded like curl's
@@ -130,7 +129,8 @@ struct CurlOptions {
   std::string config_path;  // -c / --wg-config; empty: $WGNET_CONFIG (select_config_path)
   int verbosity = 0;        // -v (curl's verbose output, and the tunnel's -v lines); -vv debug
 
-  std::vector<UrlTarget> urls;  // in order; at least one
+  std::vector<UrlTarget> urls;  // in order; at least one; globs are expanded at transfer time
+  bool globoff = false;         // -g / --globoff: URLs are taken as typed (url_glob.hpp)
 
   // Output.
   bool silent = false;                        // -s

@@ -21,6 +21,7 @@
 #include "transfer_verbose.hpp"
 #include "tunnel_resolve.hpp"
 #include "tunnel_socket.hpp"
+#include "url_transfers.hpp"
 #include "write_out.hpp"
 
 namespace wgnet::curl {
@@ -108,7 +109,9 @@ class Engine {
   bool show_errors() const { return !options_.silent || options_.show_error; }
 
   std::optional<TransferFailure> set_up_handle();
-  int run_url(size_t index);
+  int run_url(const UrlTarget& target, size_t urlnum);
+  void stop_at(const TransferFailure& failure, const std::string& warning, const UrlTarget* target,
+               size_t urlnum, int& status);
   std::optional<TransferFailure> open_url(UrlRun& run);
   Attempt run_attempt(UrlRun& run, Clock::time_point attempt_start);
   std::optional<TransferFailure> prepare_hop(UrlRun& run, const Hop& hop, const UrlHost* url,
@@ -192,9 +195,23 @@ int Engine::run() {
     return failure->code;
   }
   int status = 0;
-  for (size_t i = 0; i < options_.urls.size(); ++i) {
-    status = run_url(i);
-    if (fatal(status)) break;
+  bool stop = false;
+  for (size_t i = 0; i < options_.urls.size() && !stop; ++i) {
+    UrlTransfers transfers(options_.urls[i], options_.globoff);
+    for (;;) {
+      NextTransfer next = transfers.next();
+      if (next.failure) {
+        stop_at(*next.failure, next.warning, next.target ? &*next.target : nullptr, i, status);
+        stop = true;
+        break;
+      }
+      if (!next.target) break;
+      status = run_url(*next.target, i);
+      if (fatal(status)) {
+        stop = true;
+        break;
+      }
+    }
   }
   if (header_dump_) (void)header_dump_->finish(true);
   return status;
@@ -227,10 +244,28 @@ std::optional<TransferFailure> Engine::open_url(UrlRun& run) {
   return std::nullopt;
 }
 
-int Engine::run_url(size_t index) {
+// A glob that cannot go on ends the whole run, as in curl; the code of a failed transfer before
+// it wins over the glob's (curl's returncode). An -o name is reported like a failed transfer.
+void Engine::stop_at(const TransferFailure& failure, const std::string& warning,
+                     const UrlTarget* target, size_t urlnum, int& status) {
+  if (!warning.empty() && !silent()) diag_.warning(warning);
+  if (show_errors()) diag_.plain(error_line(failure));
+  if (target) {
+    TransferInfo info;
+    info.url = target->url;
+    info.urlnum = static_cast<long>(urlnum);
+    info.exitcode = failure.code;
+    info.errormsg = failure.message;
+    write_out(info);
+  }
+  if (status == 0) status = failure.code;
+}
+
+// `urlnum`: the URL's place on the command line (every URL of one glob shares it, as in curl).
+int Engine::run_url(const UrlTarget& target, size_t urlnum) {
   UrlRun run;
-  run.index = index;
-  run.target = &options_.urls[index];
+  run.index = urlnum;
+  run.target = &target;
   run_ = &run;
   struct Clear {
     UrlRun*& slot;
@@ -241,7 +276,7 @@ int Engine::run_url(size_t index) {
   if (auto failure = open_url(run)) {
     attempt.failure = failure;
     attempt.info.url = run.target->url;
-    attempt.info.urlnum = static_cast<long>(index);
+    attempt.info.urlnum = static_cast<long>(urlnum);
     attempt.info.exitcode = failure->code;
     attempt.info.errormsg = failure->message;
     if (show_errors()) diag_.plain(error_line(*failure));

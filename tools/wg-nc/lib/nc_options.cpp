@@ -121,7 +121,7 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
       "wg-nc"};
   app.footer("Names resolve only through the tunnel's DNS= servers. See wg-nc(1).");
   NcOptions o;
-  std::string timeout_text, quit_text;
+  std::string timeout_text, quit_text, rtable;
   int listen_port = 0;
   bool v4 = false, v6 = false;
   std::vector<std::string> args;
@@ -135,9 +135,16 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
   app.add_flag("-n", o.numeric, "No name resolution: host must be an IP address");
   app.add_flag("-4", v4, "IPv4 only");
   app.add_flag("-6", v6, "IPv6 only");
-  app.add_flag("-v", o.verbosity, "Verbose: handshake, addresses tried, connection and traffic on stderr; -vv adds debug messages");
+  app.add_flag("-v", o.verbosity,
+               "Verbose: handshake, addresses tried, connection and traffic on stderr; -vv adds "
+               "debug messages");
   app.add_option("-w", timeout_text, "Connect and idle timeout")->type_name("SECS");
-  app.add_option("-q", quit_text, "Quit SECS after stdin EOF (0: at once)")->type_name("SECS");
+  app.add_option("-q", quit_text,
+                 "As Debian nc: implies -N; quit SECS after the remote closes (negative: no -q)")
+      ->type_name("SECS");
+  auto* rtable_option =
+      app.add_option("-V", rtable, "Routing table (as Debian nc on Linux: not supported)")
+          ->type_name("RTABLE");
   app.add_option("-p", listen_port, "With -l: the port to listen on")
       ->type_name("PORT")
       ->check(CLI::Range(1, 65535));
@@ -151,6 +158,8 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
     return bad(e.what());
   }
 
+  // Debian's nc takes -V's argument and refuses it on Linux, whatever it is, with this line.
+  if (rtable_option->count() > 0) return bad("no alternate routing table support available");
   if (v4 && v6) return bad("-4 and -6 cannot be used together");
   if (v4) o.family = AddressFamily::kV4;
   if (v6) o.family = AddressFamily::kV6;

@@ -22,7 +22,7 @@ struct NcOptions {
   bool numeric = false;                                     // -n
   AddressFamily family = AddressFamily::kAny;               // -4 / -6
   std::optional<std::chrono::milliseconds> timeout;         // -w
-  std::optional<std::chrono::milliseconds> quit_after_eof;  // -q; a negative -q leaves it unset
+  std::optional<std::chrono::milliseconds> quit_after_eof;  // -q (implies -N); negative: unset
   int verbosity = 0;                                        // -v, repeatable
   std::string host;             // client: where to; listen: our address to bind, empty = all
   std::vector<uint16_t> ports;  // client: one, or several with -z; listen: one

@@ -25,7 +25,8 @@ DialOptions dial_options(const NcOptions& o) {
 tools::RelayOptions relay_options(const NcOptions& o, const tools::Diagnostics& diag) {
   tools::RelayOptions r;
   r.datagram = o.udp;
-  r.half_close = o.half_close;
+  // Debian nc: "Specifying a non-negative seconds [-q] implies -N."
+  r.half_close = o.half_close || o.quit_after_eof.has_value();
   r.quit_after_eof = o.quit_after_eof;
   r.idle_timeout = o.timeout;
   r.on_warning = [diag](const std::string& message) { diag.info(message); };
