@@ -23,6 +23,7 @@ class DelayQueue {
   explicit DelayQueue(size_t limit) : limit_(limit) {}
   bool full() const { return heap_.size() >= limit_; }
   bool empty() const { return heap_.empty(); }
+  size_t size() const { return heap_.size(); }
   Clock::time_point earliest() const { return heap_.top().send_at; }
   // A buffer (recycled if one is free) holding `data`.
   std::vector<uint8_t> buffer(const uint8_t* data, size_t len);

@@ -286,8 +286,8 @@ void Relay::print_counters() const {
   };
   line("to upstream", up_);
   line("to clients", down_);
-  std::fprintf(stderr, "wgnet-udp-relay: clients %llu\n",
-               static_cast<unsigned long long>(clients_seen_));
+  std::fprintf(stderr, "wgnet-udp-relay: clients %llu, still held at exit %zu\n",
+               static_cast<unsigned long long>(clients_seen_), queue_.size());
 }
 
 int Relay::run() {
