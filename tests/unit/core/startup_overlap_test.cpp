@@ -49,10 +49,11 @@ std::vector<uint8_t> start_with_two_initiations_in_flight(Sim& s) {
 // The responder (a real Device) accepts the given initiations, 25 ms apart (past its 20 ms flood
 // gap), and answers each; the answers stay on the cut link. Returns them in answer order.
 std::vector<std::vector<uint8_t>> responder_answers(Sim& s, const std::vector<size_t>& which) {
-  const auto inits = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, 0);
+  std::vector<std::vector<uint8_t>> inits;  // copies: the log grows as the responder answers
+  for (const Sent* x : s.sent_of(MESSAGE_HANDSHAKE_INITIATION, 0)) inits.push_back(x->bytes);
   const size_t before = s.count(MESSAGE_HANDSHAKE_RESPONSE, 1);
   for (size_t i : which) {
-    s.inject(1, inits.at(i)->bytes, s.nodes[0].v4);
+    s.inject(1, inits.at(i), s.nodes[0].v4);
     s.run_for(25ms);
   }
   std::vector<std::vector<uint8_t>> out;
@@ -106,7 +107,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(StartupOverlap, peer_that_accepted_the_older_initiation_last_keeps_its_session) {
   Sim s;
   const auto packet = start_with_two_initiations_in_flight(s);
-  const auto inits = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, 0);
+  // Copies: the log the pointers point into grows.
+  const auto older = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, 0).at(0)->bytes;
+  const auto newer = s.sent_of(MESSAGE_HANDSHAKE_INITIATION, 0).at(1)->bytes;
   // The peer as it was after the newer initiation (node 1), and after the older one came in
   // right behind it: a second device with node 1's key, which accepts the older one (node 2).
   const DeviceConfig responder_config = s.config(1);
@@ -121,8 +124,8 @@ TEST(StartupOverlap, peer_that_accepted_the_older_initiation_last_keeps_its_sess
   later.sink = std::make_unique<NodeSink>(&s, 2);
   s.nodes.push_back(std::move(later));
   s.create(2, responder_config);
-  s.inject(1, inits.at(1)->bytes, s.nodes[0].v4);
-  s.inject(2, inits.at(0)->bytes, s.nodes[0].v4);
+  s.inject(1, newer, s.nodes[0].v4);
+  s.inject(2, older, s.nodes[0].v4);
   const auto newer_answer = s.sent_of(MESSAGE_HANDSHAKE_RESPONSE, 1).at(0)->bytes;
   const auto older_answer = s.sent_of(MESSAGE_HANDSHAKE_RESPONSE, 2).at(0)->bytes;
   s.nodes[1].dev.reset();  // from now on the peer is node 2, holding the older one's session
