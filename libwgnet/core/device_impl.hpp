@@ -94,8 +94,8 @@ class DeviceImpl final : public Device {
   void supersede_initiation(Peer& peer, Time now);
   void prune_superseded(Peer& peer, Time now);
   std::optional<InFlight> find_in_flight(Peer& peer, uint32_t index);
-  void limit_older_initiations(Peer& peer, Time sent_at, Time now);
-  std::optional<Time> settle_time(const Peer& peer, Time sent_at, Time now) const;
+  void forget_older_initiations(Peer& peer, Time sent_at);
+  std::optional<Time> newest_in_flight_after(const Peer& peer, Time sent_at, Time now) const;
   void forget_initiations_in_flight(Peer& peer);
   void discard_held_session(Peer& peer);
   void response_consumed(Peer& peer, const InFlight& in_flight, Time now, DeviceSink& sink);

@@ -1,22 +1,15 @@
 // Initiations in flight and the sessions their responses make.
 //
 // Start-up retries (STARTUP_RETRY_DELAYS) send fresh initiations faster than a long round trip,
-// and the peer answers each one it accepts, each answer replacing its pending session: the
-// session it keeps is the one it answered last. So any of our recent initiations may be the one
-// that counts, and each stays answerable (superseded, with its own index) for REKEY_TIMEOUT.
-//
-// The peer answers them in the order it accepts them. Usually that is the order we sent them
-// (it rejects an older timestamp after a newer one), so the answers arrive oldest first and each
-// replaces the session of the one before. But two initiations that reach it together (bunched on
-// the way, or sent together by a stalled sender) can be accepted in either order: wireguard-go
-// and the Linux driver check replay and flood under a read lock and update under a write lock,
-// so the older can be accepted last, and its answer comes right after the newer one's. Hence:
-//  - the last answer received makes the session, whichever initiation it answers;
-//  - once a newer initiation is answered, an older one stays answerable only for
-//    CONCURRENT_ANSWER_WINDOW (an answer the peer made together with the newer one's);
-//  - while another answer may still come, the session is held, not sent on: a newer initiation's
-//    answer is due at its send time + the round trip just measured (+ half of it + 10 ms), an
-//    older one's within the window. A held session settles when those are overdue.
+// and a peer answers each one it accepts, each answer replacing its pending session. So any of
+// our recent initiations may be the one answered: each stays answerable (superseded, with its
+// own index) for REKEY_TIMEOUT. Sessions follow the order the initiations were sent in, the
+// order in which the peer accepts them (it rejects an older timestamp after a newer one):
+//  - a response to the newest initiation in flight completes at once and forgets the older ones;
+//  - a response to an older one, while a newer one is in flight, makes a session that is held
+//    (not sent on): if the peer accepts the newer one, it drops this one. When the newer one's
+//    response is overdue (its send time + the round trip just measured + half of it + 10 ms),
+//    the held session is used; a later response to a newer initiation still replaces it.
 #include <algorithm>
 
 #include "core/device_impl.hpp"
@@ -25,11 +18,9 @@ namespace wgnet::core {
 
 namespace {
 
-using std::chrono::milliseconds;
-
-// Slack for a newer initiation's answer beyond the round trip an older one measured.
+// Slack for the newer initiation's response beyond the round trip the older one measured.
 Time settle_margin(Time round_trip) {
-  return round_trip / 2 + milliseconds(10);
+  return round_trip / 2 + std::chrono::milliseconds(10);
 }
 
 }  // namespace
@@ -47,15 +38,13 @@ void DeviceImpl::supersede_initiation(Peer& peer, Time now) {
     peer.superseded.front().handshake.wipe_all();
     peer.superseded.erase(peer.superseded.begin());
   }
-  const Time sent_at = *peer.last_sent_handshake;
-  peer.superseded.push_back(
-      {peer.handshake, peer.handshake_index, sent_at, sent_at + REKEY_TIMEOUT});
+  peer.superseded.push_back({peer.handshake, peer.handshake_index, *peer.last_sent_handshake});
   peer.handshake_index = 0;  // now the superseded entry's
 }
 
 void DeviceImpl::prune_superseded(Peer& peer, Time now) {
   std::erase_if(peer.superseded, [&](SupersededInitiation& s) {
-    if (now < s.answerable_until) return false;
+    if (now < s.sent_at + REKEY_TIMEOUT) return false;
     index_.erase(s.index);
     s.handshake.wipe_all();
     return true;
@@ -72,37 +61,30 @@ std::optional<DeviceImpl::InFlight> DeviceImpl::find_in_flight(Peer& peer, uint3
   return std::nullopt;
 }
 
-// The initiation sent at `sent_at` was answered just now: older ones can now only be answered
-// together with it.
-void DeviceImpl::limit_older_initiations(Peer& peer, Time sent_at, Time now) {
-  for (auto& s : peer.superseded) {
-    if (s.sent_at < sent_at) {
-      s.answerable_until = std::min(s.answerable_until, now + CONCURRENT_ANSWER_WINDOW);
-    }
-  }
+// A response to the initiation sent at `sent_at` authenticated: the older ones can only ever
+// make sessions the peer no longer has.
+void DeviceImpl::forget_older_initiations(Peer& peer, Time sent_at) {
+  std::erase_if(peer.superseded, [&](SupersededInitiation& s) {
+    if (s.sent_at >= sent_at) return false;
+    index_.erase(s.index);
+    s.handshake.wipe_all();
+    return true;
+  });
 }
 
-// When the answers that may still come for other initiations are overdue; none if there are none.
-std::optional<Time> DeviceImpl::settle_time(const Peer& peer, Time sent_at, Time now) const {
-  std::optional<Time> newest;  // send time of the newest one newer than `sent_at`
-  bool older = false;
-  for (const auto& s : peer.superseded) {
-    if (now >= s.answerable_until) continue;
-    if (s.sent_at > sent_at) newest = s.sent_at;  // oldest first
-    if (s.sent_at < sent_at) older = true;
-  }
+// The send time of the newest initiation newer than `sent_at` still waiting for its response.
+std::optional<Time> DeviceImpl::newest_in_flight_after(const Peer& peer, Time sent_at,
+                                                       Time now) const {
   if (peer.handshake_index != 0 && peer.handshake.state == HandshakeState::kCreatedInitiation &&
       peer.last_sent_handshake && *peer.last_sent_handshake > sent_at &&
       now < *peer.last_sent_handshake + REKEY_TIMEOUT) {
-    newest = *peer.last_sent_handshake;
+    return *peer.last_sent_handshake;
   }
-  std::optional<Time> settle;
-  if (newest) {
-    const Time round_trip = now - sent_at;
-    settle = *newest + round_trip + settle_margin(round_trip);
+  std::optional<Time> newest;
+  for (const auto& s : peer.superseded) {
+    if (s.sent_at > sent_at && now < s.sent_at + REKEY_TIMEOUT) newest = s.sent_at;  // oldest first
   }
-  if (older) settle = std::max(settle.value_or(now), now + CONCURRENT_ANSWER_WINDOW);
-  return settle;
+  return newest;
 }
 
 // Every initiation of ours and any held session go (the peer's initiation won, a key change,
@@ -142,21 +124,21 @@ void DeviceImpl::response_consumed(Peer& peer, const InFlight& in_flight, Time n
     index_.erase(index);
     return;
   }
-  limit_older_initiations(peer, in_flight.sent_at, now);
+  forget_older_initiations(peer, in_flight.sent_at);
   // A session is coming either way: no more start-up retries or retransmits.
   timers_handshake_complete(peer.timers);
-  // The peer made this session after any held one: this one replaces it.
+  const std::optional<Time> newer = newest_in_flight_after(peer, in_flight.sent_at, now);
+  if (!newer) return complete_as_initiator(peer, std::move(kp), now, sink);
+  // Any session already held came from an older initiation still: this one replaces it.
   discard_held_session(peer);
-  const std::optional<Time> settle = settle_time(peer, in_flight.sent_at, now);
-  if (!settle) return complete_as_initiator(peer, std::move(kp), now, sink);
+  const Time round_trip = now - in_flight.sent_at;
   peer.held_session = HeldSession{std::move(kp)};
-  peer.timers.settle_session = *settle;
+  peer.timers.settle_session = *newer + round_trip + settle_margin(round_trip);
 }
 
 void DeviceImpl::complete_as_initiator(Peer& peer, std::unique_ptr<Keypair> kp, Time now,
                                        DeviceSink& sink) {
   discard_held_session(peer);
-  prune_superseded(peer, now);
   peer.keypairs.install(std::move(kp), keypair_discarder());
   timers_session_derived(peer.timers, now);
   timers_handshake_complete(peer.timers);
@@ -170,7 +152,7 @@ void DeviceImpl::complete_as_initiator(Peer& peer, std::unique_ptr<Keypair> kp, 
   }
 }
 
-// The answers that might still have replaced the held session are overdue.
+// The newer initiation's response is overdue: the peer most likely never accepted it.
 void DeviceImpl::expired_settle_session(Peer& peer, Time now, DeviceSink& sink) {
   if (!peer.held_session) return;
   std::unique_ptr<Keypair> kp = std::move(peer.held_session->keypair);

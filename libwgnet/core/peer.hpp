@@ -19,25 +19,20 @@ namespace wgnet::core {
 
 // At most this many older initiations stay answerable (one start-up burst: STARTUP_RETRY_DELAYS).
 constexpr size_t MAX_SUPERSEDED_INITIATIONS = STARTUP_RETRY_DELAYS.size();
-// Two answers a peer made at the same time (to two initiations that reached it together) arrive
-// at most this far apart; an older initiation stays answerable this long after a newer one's
-// answer, and a session waits this long for it (device_in_flight.cpp).
-constexpr Time CONCURRENT_ANSWER_WINDOW = std::chrono::milliseconds(10);
 
 // An initiation of ours that a newer one replaced while its response may still be on its way:
 // start-up retries go out 50-400 ms apart, faster than a long round trip, and the peer answers
-// each one it accepts. A response to it still makes a session (device_in_flight.cpp) until
-// answerable_until: REKEY_TIMEOUT after it was sent, or less once a newer one was answered.
+// each one it accepts. A response to it still makes a session (device_in_flight.cpp), for
+// REKEY_TIMEOUT after it was sent.
 struct SupersededInitiation {
   Handshake handshake;  // kCreatedInitiation
   uint32_t index = 0;   // registered in the device's index table
   Time sent_at{};
-  Time answerable_until{};
 };
 
-// A session from a response while another initiation of ours may still be answered: the peer
-// keeps the session of the initiation it answers last, so data sent on this one could be lost.
-// It waits until those answers are overdue (the settle deadline) or replace it.
+// A session from the response to an older initiation while a newer one is still in flight. A
+// peer that accepts the newer one too replaces this session with the newer one's, so data sent
+// on it would be lost: it waits until the newer one's response is overdue (settle deadline).
 struct HeldSession {
   std::unique_ptr<Keypair> keypair;  // its index is registered
 };
