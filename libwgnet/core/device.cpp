@@ -18,6 +18,8 @@ DeviceImpl::~DeviceImpl() {
   for (auto& p : peers_) {
     p->keypairs.clear([](const Keypair&) {});
     p->handshake.wipe_all();
+    for (auto& s : p->superseded) s.handshake.wipe_all();
+    p->held_session.reset();
     p->cookie.wipe();
     p->purge_staged();
   }
@@ -74,7 +76,7 @@ void DeviceImpl::set_private_key(const Key32& private_key, Time now, DeviceSink&
   cookie_checker_.init(identity_.public_key);
   for (auto& p : peers_) {
     Peer& peer = *p;
-    unregister_handshake_index(peer);
+    forget_initiations_in_flight(peer);
     const Key psk = peer.handshake.preshared_key;
     peer.handshake.wipe_all();
     peer.disabled = peer.public_key == identity_.public_key;
@@ -203,15 +205,22 @@ void DeviceImpl::set_endpoint(Peer& peer, const Endpoint& from, DeviceSink& sink
   emit(sink, EventKind::kEndpointChanged, &peer, from.to_string());
 }
 
-// begin_session + placing the keypair; the handshake's index now names the keypair.
-void DeviceImpl::install_session(Peer& peer, Time now) {
+// begin_session; the handshake's index now names the keypair. Null if `hs` was not finished.
+std::unique_ptr<Keypair> DeviceImpl::derive_keypair(Handshake& hs, Time now) {
   SessionKeys keys;
-  if (!begin_session(peer.handshake, keys)) return;
+  if (!begin_session(hs, keys)) return nullptr;
   auto it = index_.find(keys.local_index);
   if (it != index_.end()) it->second.is_keypair = true;
-  peer.handshake_index = 0;
   auto kp = std::make_unique<Keypair>(keys, now);
   keys.wipe();
+  return kp;
+}
+
+// The responder's session from peer.handshake, placed in `next` until key confirmation.
+void DeviceImpl::install_session(Peer& peer, Time now) {
+  std::unique_ptr<Keypair> kp = derive_keypair(peer.handshake, now);
+  if (!kp) return;
+  peer.handshake_index = 0;
   peer.keypairs.install(std::move(kp), keypair_discarder());
   timers_session_derived(peer.timers, now);
 }

@@ -62,6 +62,7 @@ class DeviceImpl final : public Device {
   void drop(DeviceSink& sink, const Peer* peer, const char* reason);
   void set_endpoint(Peer& peer, const Endpoint& from, DeviceSink& sink);
   void install_session(Peer& peer, Time now);
+  std::unique_ptr<Keypair> derive_keypair(Handshake& hs, Time now);
 
   // device_receive.cpp
   bool handshake_precheck(std::span<const uint8_t> msg, uint32_t sender_index,
@@ -83,6 +84,23 @@ class DeviceImpl final : public Device {
   void keep_key_fresh_send(Peer& peer, Time now, DeviceSink& sink);
   void keep_key_fresh_receive(Peer& peer, Time now, DeviceSink& sink);
   void send_to_peer(Peer& peer, std::span<const uint8_t> datagram, DeviceSink& sink);
+
+  // device_in_flight.cpp
+  struct InFlight {
+    Handshake* handshake;
+    Time sent_at;
+    bool newest;  // peer.handshake itself, not a superseded one
+  };
+  void supersede_initiation(Peer& peer, Time now);
+  void prune_superseded(Peer& peer, Time now);
+  std::optional<InFlight> find_in_flight(Peer& peer, uint32_t index);
+  void forget_older_initiations(Peer& peer, Time sent_at);
+  std::optional<Time> newest_in_flight_after(const Peer& peer, Time sent_at, Time now) const;
+  void forget_initiations_in_flight(Peer& peer);
+  void discard_held_session(Peer& peer);
+  void response_consumed(Peer& peer, const InFlight& in_flight, Time now, DeviceSink& sink);
+  void complete_as_initiator(Peer& peer, std::unique_ptr<Keypair> kp, Time now, DeviceSink& sink);
+  void expired_settle_session(Peer& peer, Time now, DeviceSink& sink);
 
   // device_timers.cpp
   void expired_retransmit_handshake(Peer& peer, Time now, DeviceSink& sink);

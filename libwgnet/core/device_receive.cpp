@@ -93,8 +93,8 @@ void DeviceImpl::receive_initiation(std::span<uint8_t> d, const Endpoint& from, 
   }
   if (r != ConsumeResult::kOk) return drop(sink, peer, consume_result_reason(r));
 
-  // Our own initiation in flight (if any) was just replaced by the peer's.
-  unregister_handshake_index(*peer);
+  // Our own initiations in flight (if any) were just replaced by the peer's.
+  forget_initiations_in_flight(*peer);
 
   // Authenticated: the initiation's source is where the peer is now.
   set_endpoint(*peer, from, sink);
@@ -130,23 +130,17 @@ void DeviceImpl::receive_response(std::span<uint8_t> d, const Endpoint& from, Ti
     return drop(sink, nullptr, "handshake response for unknown index");
   }
   Peer& peer = *peers_[it->second.peer];
-  if (peer.handshake_index != it->first) return drop(sink, &peer, "stale handshake response");
-  const ConsumeResult r = consume_response(msg, peer.handshake, identity_);
+  prune_superseded(peer, now);
+  // Any initiation of ours still in flight, not only the newest (device_in_flight.cpp).
+  const std::optional<InFlight> in_flight = find_in_flight(peer, it->first);
+  if (!in_flight) return drop(sink, &peer, "stale handshake response");
+  const ConsumeResult r = consume_response(msg, *in_flight->handshake, identity_);
   if (r != ConsumeResult::kOk) return drop(sink, &peer, "handshake response did not authenticate");
 
   set_endpoint(peer, from, sink);
-  install_session(peer, now);
-  timers_handshake_complete(peer.timers);
   timers_any_authenticated_packet_received(peer.timers);
   timers_any_authenticated_packet_traversal(peer.timers, now);
-  peer.last_handshake = now;
-  emit(sink, EventKind::kHandshakeComplete, &peer, "initiator");
-  // Confirms the keys to the responder: staged data if any, else a keepalive.
-  if (!peer.staged.empty()) {
-    send_staged(peer, now, sink);
-  } else {
-    send_keepalive(peer, now, sink);
-  }
+  response_consumed(peer, *in_flight, now, sink);
 }
 
 void DeviceImpl::receive_cookie(std::span<uint8_t> d, Time now, DeviceSink& sink) {

@@ -131,8 +131,8 @@ void DeviceImpl::send_initiation(Peer& peer, Time now, DeviceSink& sink, bool is
 
 void DeviceImpl::do_send_initiation(Peer& peer, Time now, DeviceSink& sink) {
   if (peer.disabled || !peer.endpoint || !peer.handshake.static_static_valid) return;
+  supersede_initiation(peer, now);
   peer.last_sent_handshake = now;
-  unregister_handshake_index(peer);
   peer.resendable_initiation.reset();
   const uint32_t idx = register_index(peer.index, false);
   MessageHandshakeInitiation msg;

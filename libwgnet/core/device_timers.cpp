@@ -18,6 +18,7 @@ void DeviceImpl::on_deadline(Time now, DeviceSink& sink) {
       return true;
     };
     if (due(t.zero_key_material)) expired_zero_key_material(peer, now, sink);
+    if (due(t.settle_session)) expired_settle_session(peer, now, sink);
     if (due(t.startup_retry)) expired_startup_retry(peer, now, sink);
     if (due(t.retransmit_handshake)) expired_retransmit_handshake(peer, now, sink);
     if (due(t.new_handshake)) expired_new_handshake(peer, now, sink);
@@ -65,7 +66,7 @@ void DeviceImpl::expired_zero_key_material(Peer& peer, Time now, DeviceSink& sin
                                peer.last_sent_handshake &&
                                now < *peer.last_sent_handshake + REKEY_TIMEOUT;
   if (!live_initiation) {
-    unregister_handshake_index(peer);
+    forget_initiations_in_flight(peer);
     peer.handshake.clear();
   }
   emit(sink, EventKind::kKeypairsExpired, &peer, "keys zeroed after 3 x REJECT_AFTER_TIME");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -16,6 +17,26 @@
 
 namespace wgnet::core {
 
+// At most this many older initiations stay answerable (one start-up burst: STARTUP_RETRY_DELAYS).
+constexpr size_t MAX_SUPERSEDED_INITIATIONS = STARTUP_RETRY_DELAYS.size();
+
+// An initiation of ours that a newer one replaced while its response may still be on its way:
+// start-up retries go out 50-400 ms apart, faster than a long round trip, and the peer answers
+// each one it accepts. A response to it still makes a session (device_in_flight.cpp), for
+// REKEY_TIMEOUT after it was sent.
+struct SupersededInitiation {
+  Handshake handshake;  // kCreatedInitiation
+  uint32_t index = 0;   // registered in the device's index table
+  Time sent_at{};
+};
+
+// A session from the response to an older initiation while a newer one is still in flight. A
+// peer that accepts the newer one too replaces this session with the newer one's, so data sent
+// on it would be lost: it waits until the newer one's response is overdue (settle deadline).
+struct HeldSession {
+  std::unique_ptr<Keypair> keypair;  // its index is registered
+};
+
 struct Peer {
   PeerIndex index = 0;
   Key public_key{};
@@ -23,6 +44,8 @@ struct Peer {
 
   Handshake handshake;
   uint32_t handshake_index = 0;  // our index registered for the handshake in flight (0 = none)
+  std::vector<SupersededInitiation> superseded;  // oldest first
+  std::optional<HeldSession> held_session;
   Cookie cookie;
   Keypairs keypairs;
   PeerTimers timers;

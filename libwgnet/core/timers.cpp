@@ -7,7 +7,7 @@ namespace wgnet::core {
 Time PeerTimers::earliest() const {
   Time t = Time::max();
   for (const auto& d : {retransmit_handshake, send_keepalive, new_handshake, zero_key_material,
-                        persistent_keepalive, startup_retry}) {
+                        persistent_keepalive, startup_retry, settle_session}) {
     if (d) t = std::min(t, *d);
   }
   return t;
@@ -20,6 +20,7 @@ void PeerTimers::clear_all() {
   zero_key_material.reset();
   persistent_keepalive.reset();
   startup_retry.reset();
+  settle_session.reset();
 }
 
 void timers_data_sent(PeerTimers& t, Time now, Time jitter) {

@@ -36,6 +36,7 @@ struct PeerTimers {
   std::optional<Time> zero_key_material;
   std::optional<Time> persistent_keepalive;
   std::optional<Time> startup_retry;
+  std::optional<Time> settle_session;  // when a held session is used (see HeldSession)
 
   int handshake_attempts = 0;
   size_t startup_retries_sent = 0;
