@@ -114,6 +114,8 @@ same_shape_as_real_ping() {
   assert_line --regexp '^[23] packets transmitted, 0 received, 100% packet loss, time [0-9]+ms$'
   refute_line --partial 'bytes from'
   [ "$elapsed" -lt 6000 ] || fail "took ${elapsed} ms for -w 2"
+  # Real ping from the peer namespace to the same silent address: the same lines.
+  same_shape_as_real_ping -c 3 -w 2 10.77.0.99
 }
 
 @test "-q: the header and the statistics only" {
