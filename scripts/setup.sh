@@ -16,7 +16,8 @@ test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 d
   openssh-server openssh-client tmux python3 procps ldnsutils debian-archive-keyring
   openssl curl nginx  # lab web: test CA (openssl CLI), real curl, nginx = h2 HTTPS front
   zsh fish  # the zsh and fish completion files are checked by the shells themselves
-  bind9-dnsutils)  # real dig: wg-dig's output is compared with it
+  bind9-dnsutils  # real dig: wg-dig's output is compared with it
+  iputils-ping)  # real ping: the reference for wg-ping's lines, statuses and error texts
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

@@ -4,7 +4,7 @@
 # stack. Real ping (iputils-ping) runs in the peer namespace against the same addresses and gives
 # the reference output: wg-ping's lines must have the same shape (numbers aside). "self:" tests
 # ping the built-in demo peer (libwgnet: lwIP's own echo reply) over loopback and need no root;
-# "offline:" tests stop before any traffic. Issue 12.
+# "offline:" tests stop before any traffic; "loopback:" tests send only to 127.0.0.1. Issue 12.
 
 load ../lab/wgnc
 
@@ -30,7 +30,7 @@ teardown_file() {
 }
 
 setup() {
-  if [[ $BATS_TEST_DESCRIPTION == offline:* ]]; then
+  if [[ $BATS_TEST_DESCRIPTION == offline:* || $BATS_TEST_DESCRIPTION == loopback:* ]]; then
     return 0
   elif [[ $BATS_TEST_DESCRIPTION == self:* ]]; then
     if [ -n "${DEMO_SKIP:-}" ]; then skip "$DEMO_SKIP"; fi
@@ -167,4 +167,19 @@ same_shape_as_real_ping() {
   assert_success
   assert_line --regexp '^64 bytes from 10\.200\.0\.1: icmp_seq=2 ttl=[0-9]+ time=[0-9.]+ ms$'
   assert_line --regexp '^2 packets transmitted, 2 received, 0% packet loss'
+}
+
+@test "loopback: a peer that never answers the handshake: one line naming it, exit 2, within -w" {
+  local conf="$BATS_TEST_TMPDIR/dead.conf" t0 elapsed
+  # Nothing listens on 127.0.0.1:9 (UDP discard): the handshake is never answered.
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.9.0.2/32\n[Peer]\nPublicKey = %s\nEndpoint = 127.0.0.1:9\nAllowedIPs = 10.9.0.0/24\n' \
+    "$(wg genkey)" "$(wg genkey | wg pubkey)" >"$conf"
+  chmod 600 "$conf"
+  t0=$(now_ms)
+  run --separate-stderr timeout -k 5 30 "$WGPING" --wg-config "$conf" -c 1 -w 2 10.9.0.1
+  elapsed=$(($(now_ms) - t0))
+  assert_failure 2
+  [[ "$stderr" == *"handshake with 127.0.0.1:9"* ]] || fail "stderr: $stderr"
+  [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "more than one line: $stderr"
+  [ "$elapsed" -lt 5000 ] || fail "took ${elapsed} ms for -w 2"
 }
