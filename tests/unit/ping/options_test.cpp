@@ -68,6 +68,7 @@ TEST(PingOptions, SizeAndDeadlineRanges) {
   EXPECT_EQ(parse_ok({"-s", "65527", "h"}).payload_size, 65527u);
   EXPECT_EQ(parse_ok({"-s", "0", "h"}).payload_size, 0u);
   EXPECT_EQ(parse_bad({"-w", "abc", "h"}).message, "invalid argument: 'abc'");
+  EXPECT_FALSE(parse_ok({"-w", "0", "h"}).deadline);
 }
 
 TEST(PingOptions, IntervalAndLingerErrorsAreStatus2) {

@@ -48,9 +48,11 @@ TEST(PingReport, ReplyLines) {
 
 TEST(PingReport, StatisticsWithTimes) {
   Statistics stats;
-  for (uint16_t s = 1; s <= 3; ++s) stats.sent(s);
+  stats.sent(1);
   EXPECT_FALSE(stats.received(1, 100us));
+  stats.sent(2);
   EXPECT_FALSE(stats.received(2, 200us));
+  stats.sent(3);
   EXPECT_FALSE(stats.received(3, 600us));
   EXPECT_EQ(stats.max_rtt(), 600us);
   // avg 300 us; mdev = sqrt((100^2 + 200^2 + 600^2) / 3 - 300^2) = sqrt(46666) = 216 us.
@@ -63,9 +65,11 @@ TEST(PingReport, StatisticsWithTimes) {
 
 TEST(PingReport, LossDuplicatesAndNoTiming) {
   Statistics stats;
-  for (uint16_t s = 1; s <= 3; ++s) stats.sent(s);
+  stats.sent(1);
+  stats.sent(2);
   EXPECT_FALSE(stats.received(2, std::nullopt));
   EXPECT_TRUE(stats.received(2, std::nullopt));
+  stats.sent(3);
   // One reply of three: ping's %g of the loss, and a blank line where the rtt line would be.
   EXPECT_EQ(stats.summary("h", 2001ms, false),
             "\n--- h ping statistics ---\n"
@@ -84,6 +88,21 @@ TEST(PingReport, NoReplyIsStatus1AndFullLoss) {
             "2 packets transmitted, 0 received, 100% packet loss, time 1000ms\n"
             "\n");
   EXPECT_EQ(stats.exit_status(false, std::nullopt), 1);
+}
+
+TEST(PingReport, RepliesBehindTheSendsShowAsPipe) {
+  Statistics stats;
+  stats.sent(1);
+  stats.sent(2);
+  stats.sent(3);
+  stats.received(1, 2500ms);  // two more requests went out before the first reply
+  stats.received(2, 2500ms);
+  EXPECT_EQ(stats.summary("h", 3000ms, true),
+            "\n--- h ping statistics ---\n"
+            "3 packets transmitted, 2 received, 33.3333% packet loss, time 3000ms\n"
+            "rtt min/avg/max/mdev = 2500.000/2500.000/2500.000/0.000 ms, pipe 3\n");
+  // Without times the pipe has the rtt line to itself.
+  EXPECT_TRUE(stats.summary("h", 3000ms, false).ends_with("time 3000ms\npipe 3\n"));
 }
 
 TEST(PingReport, ASequenceReusedAfterWrappingIsNotADuplicate) {

@@ -59,7 +59,7 @@ std::optional<UsageError> apply_value(char flag, const std::string& value, Optio
       return std::nullopt;
     case 'w':
       if (auto e = parse_integer(value, 0, std::numeric_limits<int32_t>::max(), n)) return e;
-      o.deadline = std::chrono::seconds(n);
+      if (n > 0) o.deadline = std::chrono::seconds(n);  // ping: -w 0 is no deadline
       return std::nullopt;
     case 'i': {
       auto s = parse_seconds(value);

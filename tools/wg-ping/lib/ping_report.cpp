@@ -1,5 +1,6 @@
 #include "ping_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -59,6 +60,10 @@ void Statistics::sent(uint16_t sequence) {
 }
 
 bool Statistics::received(uint16_t sequence, std::optional<std::chrono::microseconds> rtt) {
+  // ping's "pipe": the most requests that were out when a reply came (sequence numbers are
+  // the transmit count modulo 2^16).
+  auto behind = static_cast<uint16_t>(static_cast<uint16_t>(transmitted_) - sequence);
+  if (behind <= 0x7fff) pipe_ = std::max<uint64_t>(pipe_, behind + 1u);
   bool duplicate = answered_[sequence];
   answered_[sequence] = true;
   if (duplicate) {
@@ -102,7 +107,9 @@ std::string Statistics::summary(const std::string& host, std::chrono::millisecon
     int64_t mdev = variance > 0 ? static_cast<int64_t>(std::sqrt(variance)) : 0;
     text += "rtt min/avg/max/mdev = " + millis3(rtt_min_) + "/" + millis3(avg) + "/" +
             millis3(rtt_max_) + "/" + millis3(mdev) + " ms";
+    if (pipe_ > 1) text += ", ";
   }
+  if (pipe_ > 1) text += "pipe " + std::to_string(pipe_);
   return text + "\n";
 }
 

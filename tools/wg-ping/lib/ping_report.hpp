@@ -45,14 +45,14 @@ class Statistics {
   std::optional<std::chrono::microseconds> max_rtt() const;
 
   // The block after the run: blank line, "--- host ping statistics ---", the counts line and,
-  // with timing and any reply, the rtt line.
+  // with timing and any reply, the rtt line (", pipe N" when replies came N requests behind).
   std::string summary(const std::string& host, std::chrono::milliseconds elapsed,
                       bool timing) const;
   // 0 with a reply, 1 with none, or with -w (deadline) and fewer replies than -c.
   int exit_status(bool deadline, std::optional<uint64_t> count) const;
 
  private:
-  uint64_t transmitted_ = 0, received_ = 0, duplicates_ = 0;
+  uint64_t transmitted_ = 0, received_ = 0, duplicates_ = 0, pipe_ = 0;
   std::vector<bool> answered_ = std::vector<bool>(65536);
   int64_t rtt_count_ = 0, rtt_sum_ = 0, rtt_min_ = 0, rtt_max_ = 0;
   long double rtt_sum_squares_ = 0;
