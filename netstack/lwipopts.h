@@ -109,7 +109,12 @@
 #define LWIP_ICMP6 1
 #define LWIP_BROADCAST_PING 0
 #define LWIP_MULTICAST_PING 0
-#define LWIP_RAW 0
+/* Raw pcbs for ICMP and ICMPv6 so that Tunnel::open_pinger gets echo replies to its own requests
+ * (libwgnet/io/netstack_icmp.cpp). lwIP's icmp.c/icmp6.c still answer echo requests to us: the
+ * pinger's pcb passes on everything that is not a reply to it. Pingers are few; with
+ * MEMP_MEM_MALLOC the count is a sizing note, not a limit. */
+#define LWIP_RAW 1
+#define MEMP_NUM_RAW_PCB 16
 #define LWIP_IGMP 0
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0

@@ -18,7 +18,8 @@ test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 d
   zsh fish  # the zsh and fish completion files are checked by the shells themselves
   bind9-dnsutils  # real dig: wg-dig's output is compared with it
   rsync git  # wg-ssh as the ssh of rsync -e and git (tests/bats/wg-ssh-drivers.bats)
-  nftables)  # nft: counts packets leaving the tool namespace outside the tunnel (leak tests)
+  nftables  # nft: counts packets leaving the tool namespace outside the tunnel (leak tests)
+  iputils-ping)  # real ping: the reference for wg-ping's lines, statuses and error texts
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

@@ -47,6 +47,7 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   Result<std::vector<IpAddress>> resolve(
       const std::string& name, AddressFamily family,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
+  Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress& to) override;  // tunnel_ping.cpp
   std::vector<IpPrefix> addresses() const override { return config_.interface.addresses; }
   TunnelStats stats() const override;
 

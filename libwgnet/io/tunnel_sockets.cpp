@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
-#include <deque>
+#include <cstring>
 #include <mutex>
 
+#include "io/handoff_queue.hpp"
 #include "io/loop_call.hpp"
 #include "io/tunnel_impl.hpp"
 
@@ -18,42 +18,6 @@ namespace wgnet::io {
 namespace {
 
 using std::chrono::milliseconds;
-
-// A queue filled on the loop thread and drained by a caller thread, with a bound so that a
-// caller that stops draining cannot make the loop hold unbounded memory.
-template <class T>
-class HandoffQueue {
- public:
-  explicit HandoffQueue(size_t limit) : limit_(limit) {}
-  bool push(T item) {
-    {
-      std::lock_guard lock(mu_);
-      if (items_.size() >= limit_) return false;
-      items_.push_back(std::move(item));
-    }
-    cv_.notify_one();
-    return true;
-  }
-  // timeout 0 waits forever.
-  std::optional<T> pop(milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    auto ready = [this] { return !items_.empty(); };
-    if (timeout.count() == 0) {
-      cv_.wait(lock, ready);
-    } else if (!cv_.wait_for(lock, timeout, ready)) {
-      return std::nullopt;
-    }
-    T item = std::move(items_.front());
-    items_.pop_front();
-    return item;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<T> items_;
-  size_t limit_;
-};
 
 class TunnelTcpListener final : public TcpListener {
  public:
@@ -137,8 +101,7 @@ Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& a
       std::make_unique<TunnelTcpListener>(*loop_, *netstack_, *id, bound, queue));
 }
 
-Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address,
-                                                        uint16_t port) {
+Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address, uint16_t port) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
   auto queue = std::make_shared<HandoffQueue<Datagram>>(kUdpQueueLimit);

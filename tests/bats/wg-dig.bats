@@ -23,6 +23,8 @@ WGDIG_TIMEOUT=${WGDIG_TIMEOUT:-60}
 # stop before any traffic; the others need the lab (root).
 DEMO_BIN="$dig__build/tools/wgnet-demo-peer/wgnet-demo-peer"
 [ -x "$DEMO_BIN" ] || DEMO_BIN="$dig__build/tools/wgnet-demo-peer"
+# shellcheck source=tests/lab/demo.bash
+source "$BATS_TEST_DIRNAME/../lab/demo.bash"
 
 setup_file() {
   # A missing binary is a failure, not a skip: the suite exists to test it.
@@ -30,7 +32,7 @@ setup_file() {
     echo "wg-dig not built: $WGDIG is missing (build it, or set WGNET_BUILD)" >&2
     return 1
   fi
-  dig__start_demo
+  demo_start
   local reason
   if reason=$(lab_unusable_reason); then
     export DIG_SKIP="$reason"
@@ -45,26 +47,8 @@ setup_file() {
   echo "# lab up in ${LAB_UP_SECONDS}s: $LAB_PEER_NS / $LAB_TOOL_NS" >&3
 }
 
-dig__start_demo() {
-  export DEMO_SKIP="" DEMO_PID="" DEMO_CONF="$BATS_FILE_TMPDIR/demo/client.conf"
-  if [ ! -f "$DEMO_BIN" ] || [ ! -x "$DEMO_BIN" ]; then
-    DEMO_SKIP="wgnet-demo-peer not built ($DEMO_BIN)"
-    return 0
-  fi
-  mkdir -p "$BATS_FILE_TMPDIR/demo"
-  # Bounded by its own --timeout; fd 3 (Bats' channel) closed so it cannot hold the suite.
-  "$DEMO_BIN" --dir "$BATS_FILE_TMPDIR/demo" --timeout 600 >"$BATS_FILE_TMPDIR/demo/out" 2>&1 3>&- &
-  DEMO_PID=$!
-  if ! lab__wait 10 grep -q '^ready ' "$BATS_FILE_TMPDIR/demo/out"; then
-    DEMO_SKIP="wgnet-demo-peer did not start: $(head -c 300 "$BATS_FILE_TMPDIR/demo/out")"
-  fi
-}
-
 teardown_file() {
-  if [ -n "${DEMO_PID:-}" ] && kill -0 "$DEMO_PID" 2>/dev/null; then
-    kill -TERM "$DEMO_PID"
-    wait "$DEMO_PID" 2>/dev/null || true
-  fi
+  demo_stop
   lab_down
 }
 

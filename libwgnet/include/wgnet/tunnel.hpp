@@ -70,8 +70,29 @@ struct TunnelStats {
   std::string peer_endpoint;
 };
 
+// ---- ICMP echo (ping) ----
+
+// One echo reply, as ping reports it.
+struct PingReply {
+  IpAddress from;
+  uint16_t sequence = 0;
+  size_t bytes = 0;  // the ICMP message, 8-byte header included: ping's "64 bytes from"
+  uint8_t ttl = 0;   // the reply's IPv4 TTL or IPv6 hop limit
+  // From handing the request to the stack to the reply reaching it, both timed on the event
+  // loop thread (the send time travels in the first 8 data bytes, as ping's does): none when
+  // the request carried fewer than 8 data bytes.
+  std::optional<std::chrono::nanoseconds> rtt;
+};
+
+struct PingOptions {
+  uint16_t sequence = 1;
+  size_t payload_size = 56;  // data bytes after the ICMP header (ping -s)
+  std::chrono::milliseconds timeout{1000};
+};
+
 class TcpListener;
 class UdpSocket;
+class Pinger;
 
 class Tunnel {
  public:
@@ -112,6 +133,14 @@ class Tunnel {
       const std::string& name, AddressFamily family,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) = 0;
 
+  // ICMP (IPv4) or ICMPv6 echo requests to `to` through the tunnel, any number outstanding
+  // (see Pinger). Waits for the first handshake (kHandshakeTimeout); kNetwork when no peer's
+  // AllowedIPs covers `to` or the tunnel has no address of its family. Names are the caller's
+  // to resolve (resolve() above): a pinger has one address.
+  virtual Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress& to) = 0;
+  // One echo request and its reply: kTimeout when none came within options.timeout.
+  Result<PingReply> ping(const IpAddress& to, const PingOptions& options);
+
   // Our tunnel addresses (from Address=).
   virtual std::vector<IpPrefix> addresses() const = 0;
   virtual TunnelStats stats() const = 0;
@@ -134,6 +163,24 @@ class UdpSocket {
   virtual Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from,
                                    std::chrono::milliseconds timeout) = 0;
   virtual Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) = 0;
+};
+
+// Echo requests to one address, as ping sends them: send() returns at once, any number of
+// requests may be outstanding, and receive() hands over the replies in the order they arrive
+// (late ones and duplicates included; telling those apart is the caller's, by sequence). Each
+// pinger has its own random ICMP identifier and sees only replies carrying it, from its address;
+// echo requests to us are still answered by the stack. Replies not yet received are queued, up
+// to 1024 (more are dropped). A Pinger must not outlive its Tunnel.
+class Pinger {
+ public:
+  virtual ~Pinger() = default;
+  virtual IpAddress target() const = 0;
+  virtual uint16_t identifier() const = 0;
+  // One echo request with `payload_size` data bytes (at most 65507 for IPv4, 65527 for IPv6,
+  // else kInvalidArgument); larger than the tunnel's MTU allows, it leaves in IP fragments.
+  virtual Result<void> send(uint16_t sequence, size_t payload_size) = 0;
+  // The next reply; kTimeout when none arrived within `timeout` (0 waits forever).
+  virtual Result<PingReply> receive(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace wgnet

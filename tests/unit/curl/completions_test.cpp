@@ -12,32 +12,19 @@
 #include <string>
 
 #include "curl_test_support.hpp"
+#include "shell_test_support.hpp"
 
 namespace wgnet::curl::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path(); }
-
+using wgnet::test::repo_root;
 std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return wgnet::test::read_file(p);
 }
-
-// Output of a shell command (bounded: the commands below only source a file and print).
 std::string run(const std::string& command, int* status = nullptr) {
-  std::string out;
-  FILE* f = ::popen(command.c_str(), "r");
-  if (!f) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  int st = ::pclose(f);
-  if (status) *status = st;
-  return out;
+  return wgnet::test::run_shell(command, status);
 }
 
 std::set<std::string> matches(const std::string& text, const std::regex& re, int group = 1) {
@@ -72,7 +59,8 @@ TEST(CurlCompletions, BashOffersOnlyOptionsTheParserTakes) {
 
 TEST(CurlCompletions, ZshAndFishOfferOnlyOptionsTheParserTakes) {
   std::string zsh = read(repo_root() / "completions/_wg-curl");
-  auto zsh_options = matches(zsh, std::regex(R"((?:['}{,)]|^\s*')(--?[A-Za-z0-9#][A-Za-z0-9.\-]*)[+=\[,}])"));
+  auto zsh_options =
+      matches(zsh, std::regex(R"((?:['}{,)]|^\s*')(--?[A-Za-z0-9#][A-Za-z0-9.\-]*)[+=\[,}])"));
   EXPECT_GT(zsh_options.size(), 90u);
   for (const auto& o : zsh_options) expect_supported(o, "_wg-curl");
   std::string fish = read(repo_root() / "completions/wg-curl.fish");
@@ -95,7 +83,8 @@ TEST(CurlCompletions, ManPageDocumentsOnlyOptionsTheParserTakes) {
   std::set<std::string> names;
   for (const auto& tag : tags) {
     std::string plain = std::regex_replace(tag, std::regex(R"(\\-)"), "-");
-    for (const auto& n : matches(plain, std::regex(R"((?:^|[ "])(--?[A-Za-z0-9#][A-Za-z0-9.\-]*))"))) {
+    for (const auto& n :
+         matches(plain, std::regex(R"((?:^|[ "])(--?[A-Za-z0-9#][A-Za-z0-9.\-]*))"))) {
       names.insert(n);
     }
   }
@@ -120,12 +109,14 @@ TEST(CurlCompletions, BashCompletesOptionsMethodsAndWriteOutVariables) {
 TEST(CurlCompletions, ZshAndFishFilesParse) {
   // scripts/setup.sh installs both shells; without them this test reports a skip, not a pass.
   for (const char* shell : {"zsh", "fish"}) {
-    if (run(std::string("command -v ") + shell).empty()) GTEST_SKIP() << shell << " is not installed";
+    if (run(std::string("command -v ") + shell).empty())
+      GTEST_SKIP() << shell << " is not installed";
   }
-  for (const auto& [shell, file] : {std::pair{"zsh", "completions/_wg-curl"},
-                                    std::pair{"fish", "completions/wg-curl.fish"}}) {
+  for (const auto& [shell, file] :
+       {std::pair{"zsh", "completions/_wg-curl"}, std::pair{"fish", "completions/wg-curl.fish"}}) {
     int status = -1;
-    std::string out = run(std::string(shell) + " -n '" + (repo_root() / file).string() + "' 2>&1", &status);
+    std::string out =
+        run(std::string(shell) + " -n '" + (repo_root() / file).string() + "' 2>&1", &status);
     EXPECT_EQ(status, 0) << file << ": " << out;
   }
   int status = -1;

@@ -40,6 +40,9 @@ class NameOnlyTunnel final : public Tunnel {
     if (name == "both.test") return std::vector<IpAddress>{ip("10.64.0.53"), ip("10.64.0.54")};
     return make_error(ErrorCode::kResolve, "name '" + name + "' not found (NXDOMAIN)");
   }
+  Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress&) override {
+    return make_error(ErrorCode::kInternal, "no pinging in this test");
+  }
   std::vector<IpPrefix> addresses() const override { return {}; }
   TunnelStats stats() const override { return {}; }
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -276,6 +277,97 @@ TEST_F(SelfTunnel, AddressOutsideAllowedIpsIsRefusedAtOnce) {
   auto conn = tunnel->dial_tcp("192.0.2.1", 7, {});  // never sent: no peer covers it
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kNetwork);
+}
+
+
+// ---- ICMP echo (Tunnel::ping, Pinger): the server tunnel's lwIP answers echo requests ----
+
+TEST_F(SelfTunnel, PingGetsEchoRepliesOverV4AndV6) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  for (const char* host : {"10.98.0.1", "fd98::1"}) {
+    auto to = *wgnet::IpAddress::parse(host);
+    wgnet::PingOptions opts;
+    opts.sequence = 7;
+    opts.timeout = 3s;
+    auto reply = tunnel->ping(to, opts);
+    ASSERT_TRUE(reply) << host << ": " << reply.error().message;
+    EXPECT_EQ(reply->from, to);
+    EXPECT_EQ(reply->sequence, 7);
+    EXPECT_EQ(reply->bytes, 64u);  // 8-byte ICMP header + 56 data bytes, ping's "64 bytes"
+    EXPECT_GT(reply->ttl, 0);
+    ASSERT_TRUE(reply->rtt.has_value());
+    EXPECT_GT(reply->rtt->count(), 0);
+    EXPECT_LT(*reply->rtt, 3s);
+  }
+}
+
+TEST_F(SelfTunnel, PingerKeepsManyRequestsOutstanding) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  auto pinger = tunnel->open_pinger(*wgnet::IpAddress::parse("10.98.0.1"));
+  ASSERT_TRUE(pinger) << pinger.error().message;
+  for (uint16_t seq = 1; seq <= 5; ++seq) ASSERT_TRUE((*pinger)->send(seq, 56));
+  std::vector<uint16_t> got;
+  for (int i = 0; i < 5; ++i) {
+    auto reply = (*pinger)->receive(3s);
+    ASSERT_TRUE(reply) << reply.error().message;
+    got.push_back(reply->sequence);
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<uint16_t>{1, 2, 3, 4, 5}));
+  auto extra = (*pinger)->receive(200ms);
+  ASSERT_FALSE(extra);
+  EXPECT_EQ(extra.error().code, wgnet::ErrorCode::kTimeout);
+}
+
+TEST_F(SelfTunnel, PingAboveTheMtuTravelsInFragments) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  for (const char* host : {"10.98.0.1", "fd98::1"}) {
+    wgnet::PingOptions opts;
+    opts.payload_size = 3000;  // two and a bit 1420-byte packets
+    opts.timeout = 3s;
+    auto reply = tunnel->ping(*wgnet::IpAddress::parse(host), opts);
+    ASSERT_TRUE(reply) << host << ": " << reply.error().message;
+    EXPECT_EQ(reply->bytes, 3008u) << host;
+  }
+}
+
+TEST_F(SelfTunnel, PingersSeeOnlyTheirOwnReplies) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  auto to = *wgnet::IpAddress::parse("10.98.0.1");
+  auto first = tunnel->open_pinger(to);
+  auto second = tunnel->open_pinger(to);
+  ASSERT_TRUE(first && second);
+  ASSERT_NE((*first)->identifier(), (*second)->identifier());
+  ASSERT_TRUE((*first)->send(1, 56));
+  EXPECT_TRUE((*first)->receive(3s));
+  EXPECT_FALSE((*second)->receive(300ms));
+}
+
+TEST_F(SelfTunnel, PingLimitsAndUnansweredAddresses) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  wgnet::PingOptions opts;
+  opts.timeout = 300ms;
+  // Inside AllowedIPs, but the server's stack has no such address: no reply.
+  auto silent = tunnel->ping(*wgnet::IpAddress::parse("10.98.0.99"), opts);
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().code, wgnet::ErrorCode::kTimeout);
+  // No peer covers it: refused before anything is sent.
+  auto unroutable = tunnel->ping(*wgnet::IpAddress::parse("192.0.2.1"), opts);
+  ASSERT_FALSE(unroutable);
+  EXPECT_EQ(unroutable.error().code, wgnet::ErrorCode::kNetwork);
+  // One IP datagram holds at most 65507 data bytes over IPv4 and 65527 over IPv6.
+  auto pinger = tunnel->open_pinger(*wgnet::IpAddress::parse("10.98.0.1"));
+  ASSERT_TRUE(pinger);
+  auto too_big = (*pinger)->send(1, 65508);
+  ASSERT_FALSE(too_big);
+  EXPECT_EQ(too_big.error().code, wgnet::ErrorCode::kInvalidArgument);
+  EXPECT_TRUE((*pinger)->send(2, 65507));
+  EXPECT_TRUE((*pinger)->receive(3s));
 }
 
 }  // namespace

@@ -31,6 +31,10 @@ class LoopbackTunnel : public Tunnel {
   Result<std::vector<IpAddress>> resolve(
       const std::string& name, AddressFamily family,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
+  // No ICMP over kernel loopback sockets: kInvalidArgument.
+  Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress&) override {
+    return make_error(ErrorCode::kInvalidArgument, "the loopback tunnel does not ping");
+  }
   std::vector<IpPrefix> addresses() const override;
   TunnelStats stats() const override;
 

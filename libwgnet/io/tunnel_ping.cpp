@@ -1,0 +1,107 @@
+// Tunnel::open_pinger and Tunnel::ping: the caller's side of ICMP echo. The raw pcb lives on the
+// event loop (netstack_icmp.cpp); replies cross to the caller through a bounded queue.
+#include <random>
+
+#include "io/handoff_queue.hpp"
+#include "io/loop_call.hpp"
+#include "io/netstack_icmp.hpp"
+#include "io/tunnel_impl.hpp"
+
+namespace wgnet {
+
+Result<PingReply> Tunnel::ping(const IpAddress& to, const PingOptions& options) {
+  auto pinger = open_pinger(to);
+  if (!pinger) return pinger.error();
+  if (auto sent = (*pinger)->send(options.sequence, options.payload_size); !sent)
+    return sent.error();
+  auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds::zero()) break;
+    auto reply = (*pinger)->receive(left);
+    if (!reply) return reply.error();
+    if (reply->sequence == options.sequence) return reply;  // older ones are not this request's
+  }
+  return make_error(ErrorCode::kTimeout, "no echo reply from " + to.to_string() + " in time");
+}
+
+}  // namespace wgnet
+
+namespace wgnet::io {
+namespace {
+
+// Replies a caller has not taken yet; beyond this many they are dropped, as a full socket
+// buffer would drop them.
+constexpr size_t kReplyQueueLimit = 1024;
+
+using ReplyQueue = HandoffQueue<PingReply>;
+
+class TunnelPinger final : public Pinger {
+ public:
+  TunnelPinger(EventLoop& loop, std::unique_ptr<IcmpEchoPcb> pcb, IpAddress target,
+               uint16_t identifier, std::shared_ptr<ReplyQueue> replies)
+      : loop_(loop),
+        pcb_(std::move(pcb)),
+        target_(target),
+        identifier_(identifier),
+        replies_(std::move(replies)) {}
+  ~TunnelPinger() override {
+    call_on_loop(loop_, [this] { pcb_.reset(); });
+  }
+  IpAddress target() const override { return target_; }
+  uint16_t identifier() const override { return identifier_; }
+  Result<void> send(uint16_t sequence, size_t payload_size) override {
+    if (payload_size > IcmpEchoPcb::max_payload(target_))  // checked here too: no loop trip
+      return make_error(ErrorCode::kInvalidArgument,
+                        "ICMP echo to " + target_.to_string() + ": " +
+                            std::to_string(payload_size) + " data bytes are too many (at most " +
+                            std::to_string(IcmpEchoPcb::max_payload(target_)) + ")");
+    return call_on_loop(loop_, [&] { return pcb_->send(sequence, payload_size); });
+  }
+  Result<PingReply> receive(std::chrono::milliseconds timeout) override {
+    auto reply = replies_->pop(timeout);
+    if (!reply) return make_error(ErrorCode::kTimeout, "no echo reply from " + target_.to_string());
+    return *reply;
+  }
+
+ private:
+  EventLoop& loop_;
+  std::unique_ptr<IcmpEchoPcb> pcb_;  // touched on the loop only
+  IpAddress target_;
+  uint16_t identifier_;
+  std::shared_ptr<ReplyQueue> replies_;
+};
+
+uint16_t random_identifier() {
+  std::random_device random;
+  return static_cast<uint16_t>(random());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Pinger>> TunnelImpl::open_pinger(const IpAddress& to) {
+  if (auto ready = wait_handshake(); !ready) return ready.error();
+  if (!routable(to))
+    return make_error(ErrorCode::kNetwork,
+                      "no route to " + to.to_string() + ": no peer's AllowedIPs covers it");
+  bool have_family = false;
+  for (const auto& prefix : config_.interface.addresses)
+    have_family |= prefix.addr.is_v4() == to.is_v4();
+  if (!have_family)
+    return make_error(ErrorCode::kNetwork, "no route to " + to.to_string() +
+                                               ": the tunnel has no IPv" +
+                                               (to.is_v4() ? "4" : "6") +
+                                               " address (see Address= in " + config_.source + ")");
+  auto replies = std::make_shared<ReplyQueue>(kReplyQueueLimit);
+  uint16_t identifier = random_identifier();
+  auto pcb = call_on_loop(*loop_, [&] {
+    return IcmpEchoPcb::open(to, identifier,
+                             [replies](const PingReply& reply) { replies->push(reply); });
+  });
+  if (!pcb) return pcb.error();
+  return std::unique_ptr<Pinger>(
+      std::make_unique<TunnelPinger>(*loop_, std::move(*pcb), to, identifier, replies));
+}
+
+}  // namespace wgnet::io
