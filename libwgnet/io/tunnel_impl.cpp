@@ -52,7 +52,8 @@ TunnelImpl::TunnelImpl(PassKey, const Config& config, TunnelOptions options)
 
 Result<std::unique_ptr<Tunnel>> TunnelImpl::open(const Config& config, TunnelOptions options) {
   if (config.peers.empty())
-    return make_error(ErrorCode::kConfig, config.source + ": no [Peer] section: nothing to talk to");
+    return make_error(ErrorCode::kConfig,
+                      config.source + ": no [Peer] section: nothing to talk to");
   if (config.interface.addresses.empty())
     return make_error(ErrorCode::kConfig,
                       config.source +
@@ -135,18 +136,17 @@ Result<void> TunnelImpl::start() {
     for (size_t i = 0; i < config_.peers.size(); ++i) {
       const auto& peer = config_.peers[i];
       log(LogLevel::kDebug, "peer " + key_to_base64(peer.public_key) + " endpoint " +
-                               (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
+                                (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
     }
     log(LogLevel::kDebug, "listening on UDP port " + std::to_string(socket_->port()));
+    dns_ = std::make_unique<DnsDriver>(*loop_, *netstack_,
+                                       [this](const IpAddress& ip) { return routable(ip); });
     device_->start(boottime_now(), *this);
     return {};
   });
   if (!ready) return ready.error();
-
-  dns::ResolverConfig rc;
-  rc.servers = config_.interface.dns_servers;
-  rc.search = config_.interface.dns_search;
-  resolver_ = std::make_unique<dns::Resolver>(rc, static_cast<dns::Transport&>(*this));
+  dns_config_.servers = config_.interface.dns_servers;
+  dns_config_.search = config_.interface.dns_search;
   return {};
 }
 
@@ -163,9 +163,9 @@ TunnelImpl::~TunnelImpl() {
   }
   if (reresolve_thread_.joinable()) reresolve_thread_.join();
   // The loop has stopped: nothing else touches the stack or the device any more.
-  resolver_.reset();
-  netstack_.reset();                 // resets connections still open...
-  if (socket_) socket_->flush();     // ...and those RSTs leave now, not in a flush that never comes
+  dns_.reset();                   // requests still waiting end with kClosed
+  netstack_.reset();              // resets connections still open...
+  if (socket_) socket_->flush();  // ...and those RSTs leave now, not in a flush that never comes
   device_.reset();
 }
 
@@ -188,13 +188,16 @@ void TunnelImpl::send_datagram(const Endpoint& to, std::span<const uint8_t> data
   socket_->send(to, datagram);
 }
 
-void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) { netstack_->input(ip_packet); }
+void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) {
+  netstack_->input(ip_packet);
+}
 
 void TunnelImpl::on_event(const core::Event& event) {
   std::string who = event.peer ? key_to_base64(config_.peers.at(*event.peer).public_key) : "?";
   switch (event.kind) {
     case core::EventKind::kHandshakeInitiated:
-      log(LogLevel::kDebug, "sending handshake initiation to peer " + who + " (" + event.detail + ")");
+      log(LogLevel::kDebug,
+          "sending handshake initiation to peer " + who + " (" + event.detail + ")");
       if (event.peer) {
         int& attempts = failed_attempts_.at(*event.peer);
         ++attempts;
@@ -223,8 +226,8 @@ void TunnelImpl::on_event(const core::Event& event) {
       }
       if (first) {
         cv_.notify_all();
-        log(LogLevel::kDebug, "handshake with peer " + who + " at " + endpoint + " complete after " +
-                                 std::to_string(elapsed.count()) + " ms");
+        log(LogLevel::kDebug, "handshake with peer " + who + " at " + endpoint +
+                                  " complete after " + std::to_string(elapsed.count()) + " ms");
       } else {
         log(LogLevel::kDebug, "handshake with peer " + who + " complete");
       }
@@ -260,7 +263,8 @@ void TunnelImpl::reresolve_peer(core::PeerIndex peer) {
     auto resolved = resolve_peer_endpoint(spec, 1);
     if (resolved) {
       loop_->post([this, peer, endpoints = std::move(*resolved)]() mutable {
-        log(LogLevel::kInfo, "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
+        log(LogLevel::kInfo,
+            "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
         device_->set_endpoints(peer, std::move(endpoints));
       });
     }
@@ -275,7 +279,9 @@ std::optional<TunnelImpl::Budget> TunnelImpl::budget_from_now(milliseconds timeo
   return Budget{SteadyClock::now() + timeout, timeout};
 }
 
-Result<void> TunnelImpl::wait_handshake() { return wait_handshake_until(std::nullopt); }
+Result<void> TunnelImpl::wait_handshake() {
+  return wait_handshake_until(std::nullopt);
+}
 
 Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budget) {
   std::unique_lock lock(mu_);
@@ -296,8 +302,7 @@ Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budge
   std::snprintf(buf, sizeof buf, "%g", static_cast<double>(waited.count()) / 1000.0);
   return make_error(ErrorCode::kHandshakeTimeout,
                     "WireGuard handshake with " + where + " did not complete within " + buf +
-                        " s: " + reason +
-                        " (check Endpoint, both public keys and PresharedKey)");
+                        " s: " + reason + " (check Endpoint, both public keys and PresharedKey)");
 }
 
 Result<std::vector<IpAddress>> TunnelImpl::resolve(const std::string& name, AddressFamily family,
@@ -315,8 +320,9 @@ Result<std::vector<IpAddress>> TunnelImpl::resolve_until(const std::string& name
     return std::vector<IpAddress>{*ip};
   }
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
-  if (!budget) return resolver_->resolve(name, family);
-  return resolver_->resolve(name, family, budget->deadline);
+  dns::ResolveRequest request{name, family, dns_config_, std::nullopt};
+  if (budget) request.deadline = budget->deadline;
+  return dns_->resolve(std::move(request));
 }
 
 Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host,
@@ -344,7 +350,9 @@ Error TunnelImpl::explain_dial_failure(Error error) const {
 
 // Checked before dialling, so that an address no peer covers fails at once with a reason
 // instead of timing out on packets the device drops.
-bool TunnelImpl::routable(const IpAddress& ip) const { return routes_.lookup(ip).has_value(); }
+bool TunnelImpl::routable(const IpAddress& ip) const {
+  return routes_.lookup(ip).has_value();
+}
 
 Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
                                         const DialOptions& opts) {
@@ -358,8 +366,8 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
   for (const auto& ip : *addrs) {
     Endpoint remote{ip, port};
     if (!routable(ip)) {
-      last = make_error(ErrorCode::kNetwork, "no route to " + ip.to_string() +
-                                                 ": no peer's AllowedIPs covers it");
+      last = make_error(ErrorCode::kNetwork,
+                        "no route to " + ip.to_string() + ": no peer's AllowedIPs covers it");
       log(LogLevel::kDebug, last.message);
       continue;
     }
@@ -367,16 +375,16 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
     if (opts.timeout.count() > 0) {
       auto left = opts.timeout - duration_cast<milliseconds>(SteadyClock::now() - start);
       if (left <= milliseconds::zero()) {
-        last = make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
+        last =
+            make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
         break;
       }
       timeout = addrs->size() > 1 ? std::min(timeout, left) : left;
     }
     // With one address the caller's own report names it; with several, say which we try.
     if (addrs->size() > 1) log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
-    auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
-      netstack_->dial_tcp(remote, timeout, std::move(done));
-    });
+    auto conn = await_on_loop<Result<Connection>>(
+        *loop_, [&](auto done) { netstack_->dial_tcp(remote, timeout, std::move(done)); });
     if (conn) {
       log(LogLevel::kDebug, "connected to " + remote.to_string());
       return conn;
@@ -410,27 +418,15 @@ Result<IpAddress> TunnelImpl::local_address_for(const std::string& address) cons
   if (!ip) return make_error(ErrorCode::kInvalidArgument, address + ": not an IP address");
   for (const auto& prefix : config_.interface.addresses)
     if (prefix.addr == *ip) return *ip;
-  return make_error(ErrorCode::kInvalidArgument,
-                    address + " is not an address of this tunnel (see Address= in " +
-                        config_.source + ")");
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      address + " is not an address of this tunnel (see Address= in " + config_.source + ")");
 }
 
-Result<Fd> TunnelImpl::open_udp(const IpAddress& server, uint16_t port) {
-  if (!routable(server))
-    return make_error(ErrorCode::kNetwork, "DNS server " + server.to_string() +
-                                               " is not covered by any peer's AllowedIPs");
-  auto conn = call_on_loop(*loop_, [&] { return netstack_->dial_udp(Endpoint{server, port}); });
-  if (!conn) return conn.error();
-  return std::move(conn->fd);
-}
-
-Result<Fd> TunnelImpl::open_tcp(const IpAddress& server, uint16_t port, milliseconds timeout) {
-  Endpoint remote{server, port};
-  auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
-    netstack_->dial_tcp(remote, timeout, std::move(done));
-  });
-  if (!conn) return conn.error();
-  return std::move(conn->fd);
+Result<DnsReply> TunnelImpl::query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                                       const DnsQueryOptions& options) {
+  if (auto ready = wait_handshake_until(std::nullopt); !ready) return ready.error();
+  return dns_->query(dns::QueryRequest{server, {query.begin(), query.end()}, options});
 }
 
 TunnelStats TunnelImpl::stats() const {

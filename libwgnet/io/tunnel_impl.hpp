@@ -13,7 +13,8 @@
 
 #include "core/allowed_ips.hpp"
 #include "core/device.hpp"
-#include "dns/resolver.hpp"
+#include "dns/resolver_config.hpp"
+#include "io/dns_driver.hpp"
 #include "io/event_loop.hpp"
 #include "io/netstack_host.hpp"
 #include "io/os_environment.hpp"
@@ -22,7 +23,7 @@
 
 namespace wgnet::io {
 
-class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::Transport {
+class TunnelImpl final : public Tunnel, private core::DeviceSink {
   // Only open() constructs a tunnel (through make_unique, which needs a public constructor).
   class PassKey {
     friend class TunnelImpl;
@@ -47,6 +48,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   Result<std::vector<IpAddress>> resolve(
       const std::string& name, AddressFamily family,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
+  Result<DnsReply> query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                             const DnsQueryOptions& options) override;
   std::vector<IpPrefix> addresses() const override { return config_.interface.addresses; }
   TunnelStats stats() const override;
 
@@ -69,11 +72,6 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   void send_datagram(const Endpoint& to, std::span<const uint8_t> datagram) override;
   void deliver_ip(std::span<const uint8_t> ip_packet) override;
   void on_event(const core::Event& event) override;
-
-  // dns::Transport (caller threads)
-  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
-  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
-                      std::chrono::milliseconds timeout) override;
 
   void on_outer_readable(int fd);
   void reresolve_peer(core::PeerIndex peer);
@@ -99,7 +97,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   std::thread reresolve_thread_;
   std::atomic<bool> reresolving_{false};
 
-  std::unique_ptr<dns::Resolver> resolver_;
+  dns::ResolverConfig dns_config_;
+  std::unique_ptr<DnsDriver> dns_;  // loop thread once started
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
