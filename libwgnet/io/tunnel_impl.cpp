@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "io/dial_plan.hpp"
 #include "io/loop_call.hpp"
 #include "io/peer_endpoints.hpp"
 
@@ -29,8 +30,6 @@ using std::chrono::milliseconds;
 // 30 s at the protocol's 5 s cadence).
 constexpr int kReresolveEveryAttempts = 6;
 constexpr int kEndpointResolveTries = 3;
-// A single address with no -w: as long as a TCP connect takes to give up on its own.
-constexpr milliseconds kDefaultConnectTimeout{60000};
 
 std::string strip_brackets(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -332,20 +331,17 @@ Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host
     return make_error(ErrorCode::kInvalidArgument,
                       host + ": not a numeric address, and name resolution is off (-n)");
   auto addrs = resolve_until(host, opts.family, budget);
-  // For a dial the stage matters more than the clock: a name not resolved in the time allowed
-  // is a name that could not be resolved (nc stops a scan on it rather than trying each port).
-  if (!addrs && addrs.error().code == ErrorCode::kTimeout)
-    return make_error(ErrorCode::kResolve, addrs.error().message);
+  if (!addrs) return lookup_failure_for_dial(addrs.error());
   return addrs;
 }
 
 Error TunnelImpl::explain_dial_failure(Error error) const {
   std::lock_guard lock(mu_);
-  if (!handshake_done_ && error.code == ErrorCode::kTimeout) {
-    error.code = ErrorCode::kHandshakeTimeout;
-    error.message += " (no WireGuard handshake with the peer has completed)";
-  }
-  return error;
+  return io::explain_dial_failure(std::move(error), handshake_done_);
+}
+
+void TunnelImpl::log_plan(DialPlan& plan) const {
+  for (auto& [level, line] : plan.take_log()) log(level, line);
 }
 
 // Checked before dialling, so that an address no peer covers fails at once with a reason
@@ -362,39 +358,21 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
   auto addrs = addresses_for(host, opts, budget);
   if (!addrs) return addrs.error();
-  Error last = make_error(ErrorCode::kResolve, host + ": no address to connect to");
-  for (const auto& ip : *addrs) {
-    Endpoint remote{ip, port};
-    if (!routable(ip)) {
-      last = make_error(ErrorCode::kNetwork,
-                        "no route to " + ip.to_string() + ": no peer's AllowedIPs covers it");
-      log(LogLevel::kDebug, last.message);
-      continue;
-    }
-    milliseconds timeout = addrs->size() > 1 ? opts.attempt_timeout : kDefaultConnectTimeout;
-    if (opts.timeout.count() > 0) {
-      auto left = opts.timeout - duration_cast<milliseconds>(SteadyClock::now() - start);
-      if (left <= milliseconds::zero()) {
-        last =
-            make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
-        break;
-      }
-      timeout = addrs->size() > 1 ? std::min(timeout, left) : left;
-    }
-    // With one address the caller's own report names it; with several, say which we try.
-    if (addrs->size() > 1) log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
-    auto conn = await_on_loop<Result<Connection>>(
-        *loop_, [&](auto done) { netstack_->dial_tcp(remote, timeout, std::move(done)); });
+  DialPlan plan(host, *addrs, port, opts, start,
+                [this](const IpAddress& ip) { return routable(ip); });
+  while (auto attempt = plan.next(SteadyClock::now())) {
+    log_plan(plan);
+    auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
+      netstack_->dial_tcp(attempt->remote, attempt->timeout, std::move(done));
+    });
     if (conn) {
-      log(LogLevel::kDebug, "connected to " + remote.to_string());
+      log(LogLevel::kDebug, "connected to " + attempt->remote.to_string());
       return conn;
     }
-    last = conn.error();
-    // The last failure is the caller's to report; earlier ones explain why we moved on.
-    if (&ip != &addrs->back())
-      log(LogLevel::kInfo, "connect to " + remote.to_string() + " failed: " + last.message);
+    plan.failed(conn.error());
   }
-  return explain_dial_failure(std::move(last));
+  log_plan(plan);
+  return explain_dial_failure(plan.failure());
 }
 
 Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
@@ -403,13 +381,10 @@ Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
   auto addrs = addresses_for(host, opts, budget);
   if (!addrs) return addrs.error();
-  for (const auto& ip : *addrs) {
-    if (!routable(ip)) continue;
-    Endpoint remote{ip, port};
-    return call_on_loop(*loop_, [&] { return netstack_->dial_udp(remote); });
-  }
-  return make_error(ErrorCode::kNetwork,
-                    "no route to " + host + ": no peer's AllowedIPs covers its addresses");
+  auto remote =
+      first_routable(host, *addrs, port, [this](const IpAddress& ip) { return routable(ip); });
+  if (!remote) return remote.error();
+  return call_on_loop(*loop_, [&] { return netstack_->dial_udp(*remote); });
 }
 
 Result<IpAddress> TunnelImpl::local_address_for(const std::string& address) const {

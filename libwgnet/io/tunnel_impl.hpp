@@ -14,6 +14,7 @@
 #include "core/allowed_ips.hpp"
 #include "core/device.hpp"
 #include "dns/resolver_config.hpp"
+#include "io/dial_plan.hpp"
 #include "io/dns_driver.hpp"
 #include "io/event_loop.hpp"
 #include "io/netstack_host.hpp"
@@ -80,6 +81,7 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
                                                const std::optional<Budget>& budget);
   Result<IpAddress> local_address_for(const std::string& address) const;
   Error explain_dial_failure(Error error) const;
+  void log_plan(DialPlan& plan) const;
 
   Config config_;
   core::AllowedIps routes_;  // the peers' AllowedIPs, for the dial-time route check
