@@ -25,10 +25,6 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-// How often the peer's host name is looked up again while handshakes go unanswered: every N
-// initiations (the first time about 6 s after start, after the start-up retries; then every
-// 30 s at the protocol's 5 s cadence).
-constexpr int kReresolveEveryAttempts = 6;
 constexpr int kEndpointResolveTries = 3;
 
 std::string strip_brackets(const std::string& host) {
@@ -84,7 +80,6 @@ Result<void> TunnelImpl::start() {
     }
     dc.peers.push_back(std::move(p));
   }
-  failed_attempts_.assign(dc.peers.size(), 0);
 
   std::string error;
   device_ = core::Device::create(dc, env_, &error);
@@ -106,6 +101,12 @@ Result<void> TunnelImpl::start() {
   auto loop = EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
+  reresolver_ = std::make_unique<EndpointReresolver>(
+      config_.peers, *loop_, [this](size_t peer, std::vector<Endpoint> endpoints) {
+        log(LogLevel::kInfo,
+            "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
+        device_->set_endpoints(peer, std::move(endpoints));
+      });
   thread_ = std::thread([this] { loop_->run(); });
 
   auto ready = call_on_loop(*loop_, [this]() -> Result<void> {
@@ -160,7 +161,7 @@ TunnelImpl::~TunnelImpl() {
     loop_->stop();
     if (thread_.joinable()) thread_.join();
   }
-  if (reresolve_thread_.joinable()) reresolve_thread_.join();
+  reresolver_.reset();  // waits for a lookup still running
   // The loop has stopped: nothing else touches the stack or the device any more.
   dns_.reset();                   // requests still waiting end with kClosed
   netstack_.reset();              // resets connections still open...
@@ -197,14 +198,10 @@ void TunnelImpl::on_event(const core::Event& event) {
     case core::EventKind::kHandshakeInitiated:
       log(LogLevel::kDebug,
           "sending handshake initiation to peer " + who + " (" + event.detail + ")");
-      if (event.peer) {
-        int& attempts = failed_attempts_.at(*event.peer);
-        ++attempts;
-        if (attempts % kReresolveEveryAttempts == 0) reresolve_peer(*event.peer);
-      }
+      if (event.peer) reresolver_->on_initiation(*event.peer);
       break;
     case core::EventKind::kHandshakeComplete: {
-      if (event.peer) failed_attempts_.at(*event.peer) = 0;
+      if (event.peer) reresolver_->on_handshake(*event.peer);
       auto elapsed = duration_cast<milliseconds>(SteadyClock::now() - opened_at_);
       std::string endpoint;
       if (event.peer) {
@@ -250,25 +247,6 @@ void TunnelImpl::on_event(const core::Event& event) {
       log(LogLevel::kDebug, "keys for peer " + who + " expired and were erased");
       break;
   }
-}
-
-void TunnelImpl::reresolve_peer(core::PeerIndex peer) {
-  const auto& spec = config_.peers.at(peer).endpoint;
-  if (!spec || IpAddress::parse(spec->host)) return;  // only host names can change
-  if (reresolving_.exchange(true)) return;
-  if (reresolve_thread_.joinable()) reresolve_thread_.join();
-  // getaddrinfo blocks: do it off the loop, then hand the result back to the loop.
-  reresolve_thread_ = std::thread([this, peer, spec = *spec] {
-    auto resolved = resolve_peer_endpoint(spec, 1);
-    if (resolved) {
-      loop_->post([this, peer, endpoints = std::move(*resolved)]() mutable {
-        log(LogLevel::kInfo,
-            "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
-        device_->set_endpoints(peer, std::move(endpoints));
-      });
-    }
-    reresolving_ = false;
-  });
 }
 
 // ---- caller threads ----

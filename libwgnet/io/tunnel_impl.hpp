@@ -20,6 +20,7 @@
 #include "io/netstack_host.hpp"
 #include "io/os_environment.hpp"
 #include "io/outer_socket.hpp"
+#include "io/peer_endpoints.hpp"
 #include "wgnet/tunnel.hpp"
 
 namespace wgnet::io {
@@ -75,7 +76,6 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
   void on_event(const core::Event& event) override;
 
   void on_outer_readable(int fd);
-  void reresolve_peer(core::PeerIndex peer);
   bool routable(const IpAddress& ip) const;
   Result<std::vector<IpAddress>> addresses_for(const std::string& host, const DialOptions& opts,
                                                const std::optional<Budget>& budget);
@@ -94,10 +94,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
   OsEnvironment env_;
   std::unique_ptr<core::Device> device_;
   std::unique_ptr<NetstackHost> netstack_;
-  std::vector<int> failed_attempts_;  // per peer, initiations since the last success
   std::thread thread_;
-  std::thread reresolve_thread_;
-  std::atomic<bool> reresolving_{false};
+  std::unique_ptr<EndpointReresolver> reresolver_;
 
   dns::ResolverConfig dns_config_;
   std::unique_ptr<DnsDriver> dns_;  // loop thread once started
