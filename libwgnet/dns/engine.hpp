@@ -71,7 +71,11 @@ struct ResolveRequest {
   std::string name;
   AddressFamily family = AddressFamily::kAny;
   ResolverConfig config;
-  std::optional<Clock::time_point> deadline;  // the caller's budget (see Resolver docs below)
+  std::optional<Clock::time_point> deadline;  // the caller's budget (see resolve_op.hpp)
+  // What the caller allowed, for messages ("within the 300 ms allowed"); without it, the time
+  // from the request's start to the deadline. The caller knows it best: its request may reach
+  // a busy loop some milliseconds later.
+  std::optional<std::chrono::milliseconds> allowed;
 };
 using ResolveDone = std::function<void(Result<std::vector<IpAddress>>)>;
 

@@ -115,7 +115,9 @@ class ResolveOp final : public Operation {
     if (request_.family != AddressFamily::kV6) qtypes_.push_back(TYPE_A);
     servers_ = request_.config.servers;
     // For the message only: what the caller allowed, rounded up as it was most likely given.
-    if (request_.deadline) {
+    if (request_.allowed) {
+      budget_ = request_.allowed;
+    } else if (request_.deadline) {
       budget_ =
           std::max(milliseconds::zero(), std::chrono::ceil<milliseconds>(*request_.deadline - now));
     }

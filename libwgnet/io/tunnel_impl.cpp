@@ -297,8 +297,11 @@ Result<std::vector<IpAddress>> TunnelImpl::resolve_until(const std::string& name
     return std::vector<IpAddress>{*ip};
   }
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
-  dns::ResolveRequest request{name, family, dns_config_, std::nullopt};
-  if (budget) request.deadline = budget->deadline;
+  dns::ResolveRequest request{name, family, dns_config_, std::nullopt, std::nullopt};
+  if (budget) {
+    request.deadline = budget->deadline;
+    request.allowed = budget->allowed;
+  }
   return dns_->resolve(std::move(request));
 }
 

@@ -78,7 +78,7 @@ class EngineTest : public ::testing::Test {
   void resolve(const char* name, AddressFamily family, ResolverConfig c,
                std::optional<Clock::time_point> deadline = std::nullopt) {
     engine_.start_resolve(
-        ResolveRequest{name, family, std::move(c), deadline}, t0_,
+        ResolveRequest{name, family, std::move(c), deadline, std::nullopt}, t0_,
         [this](Result<std::vector<IpAddress>> r) { resolved_.emplace(std::move(r)); });
   }
 
@@ -200,6 +200,22 @@ TEST_F(EngineTest, TheCallersDeadlineCapsTheTryAndEndsWithTimeout) {
             "300 ms allowed");
 }
 
+// The caller set its deadline 300 ms ahead, but the request reached the (busy) loop 15 ms
+// later: the message still names the 300 ms the caller allowed.
+TEST_F(EngineTest, TimeoutMessageNamesWhatTheCallerAllowedNotWhatWasLeftAtTheStart) {
+  engine_.start_resolve(ResolveRequest{"www.example", AddressFamily::kV4, config({ns1_.ip}),
+                                       t0_ + milliseconds(300), milliseconds(300)},
+                        t0_ + milliseconds(15), [this](Result<std::vector<IpAddress>> r) {
+                          resolved_.emplace(std::move(r));
+                        });
+  drain();
+  engine_.on_deadline(t0_ + milliseconds(300));
+  ASSERT_TRUE(resolved_ && !*resolved_);
+  EXPECT_EQ(resolved_->error().message,
+            "could not resolve www.example: no reply from DNS server(s) 10.64.0.53 within the "
+            "300 ms allowed");
+}
+
 TEST_F(EngineTest, UnusableSocketMovesToTheNextServerAtOnce) {
   resolve("www.example", AddressFamily::kV4, config({ns1_.ip, ns2_.ip}));
   auto sent = drain();
@@ -298,11 +314,11 @@ TEST_F(EngineTest, CompletionMayStartAnotherRequest) {
   std::function<void(Result<std::vector<IpAddress>>)> again = [&](auto r) {
     EXPECT_TRUE(r);
     if (++done < 3) {
-      engine_.start_resolve(ResolveRequest{"192.0.2.1", AddressFamily::kAny, config({}), {}}, t0_,
-                            again);
+      engine_.start_resolve(ResolveRequest{"192.0.2.1", AddressFamily::kAny, config({}), {}, {}},
+                            t0_, again);
     }
   };
-  engine_.start_resolve(ResolveRequest{"192.0.2.1", AddressFamily::kAny, config({}), {}}, t0_,
+  engine_.start_resolve(ResolveRequest{"192.0.2.1", AddressFamily::kAny, config({}), {}, {}}, t0_,
                         again);
   EXPECT_EQ(done, 3);
   EXPECT_EQ(engine_.active(), 0u);

@@ -133,8 +133,8 @@ Result<std::vector<IpAddress>> LoopbackResolver::resolve(
     std::string_view name, AddressFamily family, std::optional<Clock::time_point> deadline) {
   using R = Result<std::vector<IpAddress>>;
   return run<R>([&](Engine& engine, auto done) {
-    engine.start_resolve(ResolveRequest{std::string(name), family, config_, deadline}, Clock::now(),
-                         done);
+    engine.start_resolve(ResolveRequest{std::string(name), family, config_, deadline, std::nullopt},
+                         Clock::now(), done);
   });
 }
 
