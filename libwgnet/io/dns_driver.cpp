@@ -111,7 +111,10 @@ void DnsDriver::tcp_open(const dns::Transmit& t) {
   dns::SocketId socket = t.socket;
   tcp_.emplace(socket, TcpSocket{});
   netstack_.dial_tcp(
-      t.server, t.connect_timeout, [this, socket, stream = t.bytes](Result<Connection> conn) {
+      t.server, t.connect_timeout,
+      [this, alive = std::weak_ptr<bool>(alive_), socket,
+       stream = t.bytes](Result<Connection> conn) {
+        if (alive.expired()) return;  // the driver is gone; `conn` closes with this call
         auto it = tcp_.find(socket);
         if (it == tcp_.end()) return;  // the engine gave up on it meanwhile
         if (!conn) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "dns/engine.hpp"
@@ -51,6 +52,9 @@ class DnsDriver {
   std::map<dns::SocketId, uint32_t> udp_;  // netstack UDP binding ids
   std::map<dns::SocketId, TcpSocket> tcp_;
   std::vector<uint8_t> buffer_;
+  // Expires with the driver: a TCP dial the netstack completes later (kClosed when the stack
+  // is torn down after us) then finds no driver to report to.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace wgnet::io
