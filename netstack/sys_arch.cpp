@@ -1,13 +1,12 @@
 // lwIP's port functions for NO_SYS=1: clock, randomness, assertions, owner-thread check and the
 // IPv6 route hook.
-#include <sys/random.h>
 #include <time.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
+#include "io/os_random/os_random.hpp"
 #include "lwip/netif.h"
 #include "lwip/sys.h"
 #include "netstack_glue.hpp"
@@ -28,15 +27,7 @@ void set_owner_check(std::function<bool()> is_owner_thread) {
 }
 
 void random_bytes(std::span<uint8_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::abort();  // no CSPRNG: refuse to run with predictable ports and ISNs
-    }
-    done += static_cast<size_t>(n);
-  }
+  io::os_random_bytes(out);
 }
 
 uint32_t random_u32() {
@@ -57,9 +48,13 @@ uint32_t now_ms() {
 
 extern "C" {
 
-u32_t sys_now(void) { return wgnet::netstack::now_ms(); }
+u32_t sys_now(void) {
+  return wgnet::netstack::now_ms();
+}
 
-uint32_t wgnet_lwip_rand(void) { return wgnet::netstack::random_u32(); }
+uint32_t wgnet_lwip_rand(void) {
+  return wgnet::netstack::random_u32();
+}
 
 void wgnet_lwip_assert_failed(const char* message, int line, const char* file) {
   // The one place the library writes to stderr: the process is about to abort on a bug.

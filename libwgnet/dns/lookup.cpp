@@ -2,37 +2,10 @@
 
 #include <algorithm>
 
-#include "dns/exchange.hpp"
-
 namespace wgnet::dns {
 namespace {
 
-using Deadline = std::optional<Clock::time_point>;
 using std::chrono::milliseconds;
-
-// When one wait ends: the try's own timeout, or the caller's deadline if that comes first.
-struct TryEnd {
-  Clock::time_point at;
-  bool capped = false;  // the caller's deadline, not the per-try timeout
-};
-
-TryEnd try_end(const ResolverConfig& config, Deadline deadline) {
-  Clock::time_point own = Clock::now() + config.timeout;
-  if (deadline && *deadline < own) return TryEnd{*deadline, true};
-  return TryEnd{own, false};
-}
-
-bool passed(Deadline deadline) {
-  return deadline && Clock::now() >= *deadline;
-}
-
-struct TypeState {
-  QueryMessage query;
-  bool final = false;     // NOERROR or NXDOMAIN seen: the answer for this type
-  bool answered = false;  // some server replied, maybe with SERVFAIL
-  unsigned rcode = 0;
-  std::vector<IpAddress> addresses;
-};
 
 // "DNS server X: <what went wrong>", unless the message already names the server.
 std::string about(const IpAddress& server, const std::string& message) {
@@ -41,52 +14,256 @@ std::string about(const IpAddress& server, const std::string& message) {
   return "DNS server " + who + ": " + message;
 }
 
-// The TCP retry of a truncated UDP reply: connect and exchange within one try's time.
-Result<AcceptedReply> retry_over_tcp(QueryMessage& query, const IpAddress& server,
-                                     const ResolverConfig& config, Transport& transport,
-                                     Deadline deadline) {
-  renew_id(query);
-  TryEnd end = try_end(config, deadline);
-  auto left = std::chrono::ceil<milliseconds>(end.at - Clock::now());
-  // A zero connect timeout could mean "none" to the transport: never pass one.
-  if (left <= milliseconds::zero()) return make_error(ErrorCode::kTimeout, "no time left");
-  auto fd = transport.open_tcp(server, config.port, left);
-  if (!fd) return fd.error();
-  return tcp_exchange(fd->get(), query, end.at);
+}  // namespace
+
+Result<Lookup> Lookup::create(Engine& engine, Operation& owner, std::string_view name,
+                              std::span<const uint16_t> qtypes, std::vector<IpAddress> servers,
+                              const ResolverConfig& config,
+                              std::optional<Clock::time_point> deadline) {
+  Lookup lookup(engine, owner, std::move(servers), config, deadline);
+  for (uint16_t qtype : qtypes) {
+    // No EDNS: a stub asking for addresses rarely needs more than 512 bytes, and TC handles
+    // the rest; some middleboxes still drop OPT records.
+    QuerySpec spec;
+    spec.qtype = qtype;
+    auto query = build_query(name, spec, engine.random());
+    if (!query) return query.error();
+    TypeState state;
+    state.query = std::move(*query);
+    lookup.states_.push_back(std::move(state));
+  }
+  return lookup;
 }
 
-// Records one accepted reply into `state`; returns the failure detail when it is not usable.
-std::string take_reply(TypeState& state, AcceptedReply reply, const IpAddress& server,
-                       const ResolverConfig& config, Transport& transport, Deadline deadline) {
-  state.answered = true;
-  if (ldns_pkt_tc(reply.packet.get())) {
-    auto full = retry_over_tcp(state.query, server, config, transport, deadline);
-    if (full) {
-      reply = std::move(*full);
-    } else if (answer_addresses(*reply.packet, *state.query.qname, state.query.qtype).empty()) {
-      return "DNS server " + server.to_string() +
-             " sent a truncated reply and the TCP retry failed: " + full.error().message;
-    }
+Lookup::TryEnd Lookup::try_end(Clock::time_point now) const {
+  Clock::time_point own = now + config_->timeout;
+  if (deadline_ && *deadline_ < own) return TryEnd{*deadline_, true};
+  return TryEnd{own, false};
+}
+
+// Enough to stop asking: every type got a final answer, or some addresses are known and the
+// types without them were at least answered (with a failure) rather than waiting on a timeout.
+bool Lookup::done() const {
+  bool any_address = false;
+  bool all_final = true;
+  bool all_answered = true;
+  for (const TypeState& s : states_) {
+    any_address = any_address || !s.addresses.empty();
+    all_final = all_final && s.final;
+    all_answered = all_answered && s.answered;
   }
-  unsigned rcode = ldns_pkt_get_rcode(reply.packet.get());
+  return all_final || (any_address && all_answered);
+}
+
+void Lookup::start(Clock::time_point now) {
+  advance(now);
+}
+
+// Starts the next try, or ends the lookup when there is none to start.
+void Lookup::advance(Clock::time_point now) {
+  int attempts = std::max(1, config_->attempts);
+  while (!outcome_ && !try_) {
+    if (done()) return finish(false);
+    if (out_of_time_ || round_ >= attempts) return finish(out_of_time_);
+    if (next_server_ >= servers_.size()) {
+      ++round_;
+      next_server_ = 0;
+      continue;
+    }
+    if (passed(now)) {
+      out_of_time_ = true;
+      continue;
+    }
+    begin_try(servers_[next_server_++], now);
+  }
+}
+
+void Lookup::begin_try(const IpAddress& server, Clock::time_point now) {
+  Try t;
+  t.server = server;
+  t.end = try_end(now);
+  t.udp = engine_->open_socket(owner_);
+  for (size_t i = 0; i < states_.size(); ++i) {
+    if (states_[i].final) continue;
+    renew_id(states_[i].query, engine_->random());  // a fresh ID per try, and a fresh port
+    t.waiting.push_back(i);
+    engine_->send(
+        Transmit::udp_send(t.udp, Endpoint{server, config_->port}, states_[i].query.wire));
+  }
+  try_ = std::move(t);
+}
+
+void Lookup::on_udp(SocketId socket, const Endpoint& from, std::span<const uint8_t> datagram,
+                    Clock::time_point now) {
+  if (!try_ || try_->udp != socket) return;
+  // Only the server asked, from the port asked: anything else is an off-path guess.
+  if (from != Endpoint{try_->server, config_->port}) return;
+  auto& waiting = try_->waiting;
+  for (auto it = waiting.begin(); it != waiting.end(); ++it) {
+    CheckedReply checked = check_reply(states_[*it].query, datagram);
+    if (checked.verdict != ReplyVerdict::kAccepted) continue;
+    size_t type = *it;
+    waiting.erase(it);
+    try_->answered = true;
+    take_reply(type, {datagram.begin(), datagram.end()}, std::move(checked.packet), now);
+    break;
+  }
+  if (waiting.empty()) end_udp();
+  maybe_end_try(now);
+}
+
+void Lookup::take_reply(size_t type, std::vector<uint8_t> wire, PktPtr packet,
+                        Clock::time_point now) {
+  TypeState& state = states_[type];
+  state.answered = true;
+  if (!ldns_pkt_tc(packet.get())) {
+    std::string failure = settle(type, *packet);
+    if (!failure.empty()) {
+      server_failed_ = true;
+      detail_ = std::move(failure);
+    }
+    return;
+  }
+  // The TCP retry of a truncated reply, within one try's time of its own.
+  renew_id(state.query, engine_->random());
+  TcpRetry retry;
+  retry.type = type;
+  retry.truncated_wire = std::move(wire);
+  retry.truncated = std::move(packet);
+  retry.end = try_end(now).at;
+  auto left = std::chrono::ceil<milliseconds>(retry.end - now);
+  try_->tcp.push_back(std::move(retry));
+  // A zero connect timeout could mean "none" to the driver: never pass one.
+  if (left <= milliseconds::zero()) return tcp_failed(try_->tcp.size() - 1, "no time left");
+  TcpRetry& r = try_->tcp.back();
+  r.socket = engine_->open_socket(owner_);
+  engine_->send(Transmit::tcp_open(r.socket, Endpoint{try_->server, config_->port}, left,
+                                   frame_for_tcp(state.query.wire)));
+}
+
+// Records a usable reply for `type`; returns the failure detail when it is not usable.
+std::string Lookup::settle(size_t type, const ldns_pkt& reply) {
+  TypeState& state = states_[type];
+  unsigned rcode = ldns_pkt_get_rcode(&reply);
   if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
-    return "DNS server " + server.to_string() + " answered " + rcode_name(rcode);
+    return "DNS server " + try_->server.to_string() + " answered " + rcode_name(rcode);
   }
   state.final = true;
   state.rcode = rcode;
-  state.addresses = answer_addresses(*reply.packet, *state.query.qname, state.query.qtype);
+  state.addresses = answer_addresses(reply, *state.query.qname, state.query.qtype);
   return {};
 }
 
-LookupOutcome summarize(const std::vector<TypeState>& states, bool server_failed,
-                        std::string detail, std::vector<IpAddress> silent, bool out_of_time) {
+void Lookup::tcp_failed(size_t index, const std::string& message) {
+  TcpRetry retry = std::move(try_->tcp[index]);
+  try_->tcp.erase(try_->tcp.begin() + static_cast<std::ptrdiff_t>(index));
+  if (retry.socket != 0) engine_->close_socket(retry.socket);
+  const TypeState& state = states_[retry.type];
+  std::string failure;
+  if (answer_addresses(*retry.truncated, *state.query.qname, state.query.qtype).empty()) {
+    failure = "DNS server " + try_->server.to_string() +
+              " sent a truncated reply and the TCP retry failed: " + message;
+  } else {
+    failure = settle(retry.type, *retry.truncated);  // what the truncated reply holds
+  }
+  if (!failure.empty()) {
+    server_failed_ = true;
+    detail_ = std::move(failure);
+  }
+}
+
+void Lookup::on_tcp_data(SocketId socket, std::span<const uint8_t> bytes, Clock::time_point now) {
+  if (!try_) return;
+  auto& tcp = try_->tcp;
+  auto it =
+      std::find_if(tcp.begin(), tcp.end(), [&](const TcpRetry& r) { return r.socket == socket; });
+  if (it == tcp.end()) return;
+  auto reply = it->reader.feed(states_[it->type].query, bytes);
+  if (!reply) return;
+  size_t type = it->type;
+  engine_->close_socket(socket);
+  tcp.erase(it);
+  std::string failure = settle(type, *reply->packet);
+  if (!failure.empty()) {
+    server_failed_ = true;
+    detail_ = std::move(failure);
+  }
+  maybe_end_try(now);
+}
+
+void Lookup::on_socket_error(SocketId socket, const Error& error, Clock::time_point now) {
+  if (!try_) return;
+  if (socket == try_->udp) {
+    // The socket itself failed (no route, the tunnel is gone): on to the next server at once.
+    detail_ = about(try_->server, error.message);
+    end_udp();
+    try_->answered = true;  // not silent: it could not be asked
+    for (size_t i = try_->tcp.size(); i-- > 0;) tcp_failed(i, error.message);
+    try_.reset();
+    return advance(now);
+  }
+  auto& tcp = try_->tcp;
+  for (size_t i = 0; i < tcp.size(); ++i) {
+    if (tcp[i].socket != socket) continue;
+    tcp[i].socket = 0;  // the driver has closed it
+    engine_->close_socket(socket);
+    tcp_failed(i, error.message);
+    break;
+  }
+  maybe_end_try(now);
+}
+
+Clock::time_point Lookup::deadline() const {
+  if (!try_) return Clock::time_point::max();
+  Clock::time_point at = try_->udp != 0 ? try_->end.at : Clock::time_point::max();
+  for (const TcpRetry& r : try_->tcp) at = std::min(at, r.end);
+  return at;
+}
+
+void Lookup::on_deadline(Clock::time_point now) {
+  if (!try_) return;
+  for (size_t i = try_->tcp.size(); i-- > 0;) {
+    if (try_->tcp[i].end <= now) tcp_failed(i, "no complete DNS reply over TCP in time");
+  }
+  if (try_->udp != 0 && try_->end.at <= now) end_udp();
+  maybe_end_try(now);
+}
+
+void Lookup::end_udp() {
+  if (try_->udp == 0) return;
+  engine_->close_socket(try_->udp);
+  try_->udp = 0;
+}
+
+void Lookup::maybe_end_try(Clock::time_point now) {
+  if (!try_ || try_->udp != 0 || !try_->tcp.empty()) return;
+  if (!try_->answered && std::find(silent_.begin(), silent_.end(), try_->server) == silent_.end()) {
+    silent_.push_back(try_->server);
+  }
+  // A wait the deadline cut short: this try did not get its full time, and no other will.
+  if (try_->end.capped && !done() && passed(now)) out_of_time_ = true;
+  try_.reset();
+  advance(now);
+}
+
+void Lookup::close_sockets() {
+  if (!try_) return;
+  end_udp();
+  for (TcpRetry& r : try_->tcp) {
+    if (r.socket != 0) engine_->close_socket(r.socket);
+  }
+  try_.reset();
+}
+
+void Lookup::finish(bool out_of_time) {
+  close_sockets();
   LookupOutcome out;
-  out.detail = std::move(detail);
-  out.silent = std::move(silent);
-  out.out_of_time = out_of_time;
+  out.detail = detail_;
+  out.silent = silent_;
+  out.out_of_time = out_of_time && !done();
   bool all_final = true;
   bool nxdomain = false;
-  for (const TypeState& s : states) {
+  for (const TypeState& s : states_) {
     out.addresses.insert(out.addresses.end(), s.addresses.begin(), s.addresses.end());
     all_final = all_final && s.final;
     nxdomain = nxdomain || (s.final && s.rcode == LDNS_RCODE_NXDOMAIN);
@@ -96,95 +273,9 @@ LookupOutcome summarize(const std::vector<TypeState>& states, bool server_failed
   } else if (all_final) {
     out.status = nxdomain ? LookupStatus::kNxdomain : LookupStatus::kNodata;
   } else {
-    out.status = server_failed ? LookupStatus::kServerFailure : LookupStatus::kNoReply;
+    out.status = server_failed_ ? LookupStatus::kServerFailure : LookupStatus::kNoReply;
   }
-  return out;
-}
-
-// Enough to stop asking: every type got a final answer, or some addresses are known and the
-// types without them were at least answered (with a failure) rather than waiting on a timeout.
-bool done(const std::vector<TypeState>& states) {
-  bool any_address = false;
-  bool all_final = true;
-  bool all_answered = true;
-  for (const TypeState& s : states) {
-    any_address = any_address || !s.addresses.empty();
-    all_final = all_final && s.final;
-    all_answered = all_answered && s.answered;
-  }
-  return all_final || (any_address && all_answered);
-}
-
-}  // namespace
-
-Result<LookupOutcome> lookup_addresses(std::string_view name, std::span<const uint16_t> qtypes,
-                                       const std::vector<IpAddress>& servers,
-                                       const ResolverConfig& config, Transport& transport,
-                                       Deadline deadline) {
-  std::vector<TypeState> states;
-  for (uint16_t qtype : qtypes) {
-    // No EDNS: a stub asking for addresses rarely needs more than 512 bytes, and TC handles
-    // the rest; some middleboxes still drop OPT records.
-    QuerySpec spec;
-    spec.qtype = qtype;
-    auto query = build_query(name, spec);
-    if (!query) return query.error();
-    TypeState state;
-    state.query = std::move(*query);
-    states.push_back(std::move(state));
-  }
-  bool server_failed = false;
-  std::string detail;
-  std::vector<IpAddress> silent;
-  bool out_of_time = false;
-  int attempts = std::max(1, config.attempts);
-  for (int round = 0; round < attempts && !out_of_time; ++round) {
-    for (const IpAddress& server : servers) {
-      if (done(states)) return summarize(states, server_failed, detail, silent, false);
-      if (passed(deadline)) {
-        out_of_time = true;
-        break;
-      }
-      std::vector<const QueryMessage*> pending;
-      std::vector<TypeState*> pending_states;
-      for (TypeState& s : states) {
-        if (s.final) continue;
-        renew_id(s.query);  // a fresh ID per try, as well as the fresh source port
-        pending.push_back(&s.query);
-        pending_states.push_back(&s);
-      }
-
-      auto fd = transport.open_udp(server, config.port);
-      if (!fd) {
-        detail = about(server, fd.error().message);
-        continue;
-      }
-      std::vector<std::optional<AcceptedReply>> replies;
-      TryEnd end = try_end(config, deadline);
-      auto sent = udp_exchange(fd->get(), pending, end.at, replies);
-      if (!sent) {
-        detail = about(server, sent.error().message);
-        continue;
-      }
-      bool answered = false;
-      for (size_t i = 0; i < replies.size(); ++i) {
-        if (!replies[i]) continue;
-        answered = true;
-        std::string failure = take_reply(*pending_states[i], std::move(*replies[i]), server, config,
-                                         transport, deadline);
-        if (!failure.empty()) {
-          server_failed = true;
-          detail = std::move(failure);
-        }
-      }
-      if (!answered && std::find(silent.begin(), silent.end(), server) == silent.end()) {
-        silent.push_back(server);
-      }
-      // A wait the deadline cut short: this try did not get its full time, and no other will.
-      if (end.capped && !done(states) && passed(deadline)) out_of_time = true;
-    }
-  }
-  return summarize(states, server_failed, detail, silent, out_of_time && !done(states));
+  outcome_ = std::move(out);
 }
 
 }  // namespace wgnet::dns

@@ -20,7 +20,8 @@ RdfPtr parse_name(std::string_view name) {
 
 }  // namespace
 
-Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec) {
+Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec,
+                                 const RandomBytes& random) {
   RdfPtr qname = parse_name(name);
   if (!qname) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -34,7 +35,7 @@ Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec) {
   PktPtr pkt(ldns_pkt_query_new(owner.release(), static_cast<ldns_rr_type>(spec.qtype),
                                 static_cast<ldns_rr_class>(spec.qclass), flags));
   if (!pkt) return make_error(ErrorCode::kInternal, "out of memory building a DNS query");
-  uint16_t id = random_query_id();
+  uint16_t id = random_query_id(random);
   ldns_pkt_set_id(pkt.get(), id);
   if (spec.edns_bufsize || spec.dnssec_ok) {
     // RFC 6891: a requestor advertises at least 512; 1232 is the DNS Flag Day 2020 default.
@@ -59,8 +60,28 @@ Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec) {
   return query;
 }
 
-void renew_id(QueryMessage& query) {
-  query.id = random_query_id();
+Result<QueryMessage> parse_query(std::span<const uint8_t> wire) {
+  ldns_pkt* raw = nullptr;
+  if (ldns_wire2pkt(&raw, wire.data(), wire.size()) != LDNS_STATUS_OK || raw == nullptr) {
+    return make_error(ErrorCode::kInvalidArgument, "not a DNS message");
+  }
+  PktPtr pkt(raw);
+  if (ldns_pkt_qr(pkt.get()) || ldns_pkt_qdcount(pkt.get()) != 1) {
+    return make_error(ErrorCode::kInvalidArgument, "not a DNS query with one question");
+  }
+  const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(pkt.get()), 0);
+  QueryMessage query;
+  query.wire.assign(wire.begin(), wire.end());
+  query.id = ldns_pkt_id(pkt.get());
+  query.qname = RdfPtr(ldns_rdf_clone(ldns_rr_owner(question)));
+  query.qtype = static_cast<uint16_t>(ldns_rr_get_type(question));
+  query.qclass = static_cast<uint16_t>(ldns_rr_get_class(question));
+  if (!query.qname) return make_error(ErrorCode::kInternal, "out of memory reading a DNS query");
+  return query;
+}
+
+void renew_id(QueryMessage& query, const RandomBytes& random) {
+  query.id = random_query_id(random);
   query.wire[0] = static_cast<uint8_t>(query.id >> 8);
   query.wire[1] = static_cast<uint8_t>(query.id & 0xff);
 }

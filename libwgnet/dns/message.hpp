@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dns/ldns_handles.hpp"
+#include "dns/query_id.hpp"
 #include "wgnet/ip.hpp"
 #include "wgnet/result.hpp"
 
@@ -43,9 +44,13 @@ struct QueryMessage {
 
 // Builds a query for `name` (presentation format; a missing trailing dot is fine) with a
 // random ID. kInvalidArgument when the name is not a valid domain name.
-Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec);
+Result<QueryMessage> build_query(std::string_view name, const QuerySpec& spec,
+                                 const RandomBytes& random);
+// A query someone else built (wg-dig): its ID, question and class, for matching replies.
+// kInvalidArgument unless it is a query (QR=0) with exactly one question.
+Result<QueryMessage> parse_query(std::span<const uint8_t> wire);
 // Gives the query a fresh random ID (each retransmission gets its own).
-void renew_id(QueryMessage& query);
+void renew_id(QueryMessage& query, const RandomBytes& random);
 
 enum class ReplyVerdict {
   kAccepted,

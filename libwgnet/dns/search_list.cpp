@@ -1,11 +1,12 @@
-#include "dns/search_list.hpp"
-
+// The one search-list walk, shared by the tunnel's resolver and wg-dig's +search (wgnet/dns.hpp).
 #include <algorithm>
 
-namespace wgnet::dns {
+#include "wgnet/dns.hpp"
 
-std::vector<std::string> search_candidates(std::string_view name,
-                                           const std::vector<std::string>& search, int ndots) {
+namespace wgnet {
+
+std::vector<std::string> dns_search_names(std::string_view name,
+                                          const std::vector<std::string>& search, int ndots) {
   if (name.empty()) return {};
   if (name.back() == '.') return {std::string(name)};
   auto dots = std::count(name.begin(), name.end(), '.');
@@ -24,4 +25,4 @@ std::vector<std::string> search_candidates(std::string_view name,
   return out;
 }
 
-}  // namespace wgnet::dns
+}  // namespace wgnet

@@ -1,10 +1,8 @@
 #include "io/os_environment.hpp"
 
-#include <sys/random.h>
 #include <time.h>
 
-#include <cerrno>
-#include <cstdlib>
+#include "io/os_random/os_random.hpp"
 
 namespace wgnet::io {
 
@@ -16,20 +14,16 @@ std::chrono::nanoseconds read_clock(clockid_t id) {
 }
 }  // namespace
 
-core::Time boottime_now() { return read_clock(CLOCK_BOOTTIME); }
-
-void OsEnvironment::random_bytes(std::span<uint8_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::abort();  // no secure randomness: continuing would be worse than stopping
-    }
-    done += static_cast<size_t>(n);
-  }
+core::Time boottime_now() {
+  return read_clock(CLOCK_BOOTTIME);
 }
 
-std::chrono::nanoseconds OsEnvironment::wall_clock() { return read_clock(CLOCK_REALTIME); }
+void OsEnvironment::random_bytes(std::span<uint8_t> out) {
+  os_random_bytes(out);
+}
+
+std::chrono::nanoseconds OsEnvironment::wall_clock() {
+  return read_clock(CLOCK_REALTIME);
+}
 
 }  // namespace wgnet::io

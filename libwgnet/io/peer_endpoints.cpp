@@ -61,8 +61,49 @@ Result<std::vector<Endpoint>> resolve_peer_endpoint(const EndpointSpec& spec, in
     }
     if (rc != EAI_AGAIN) break;
   }
-  return make_error(ErrorCode::kResolve, "cannot resolve peer endpoint " + spec.to_string() +
-                                             ": " + gai_strerror(rc));
+  return make_error(ErrorCode::kResolve,
+                    "cannot resolve peer endpoint " + spec.to_string() + ": " + gai_strerror(rc));
+}
+
+ReresolveSchedule::ReresolveSchedule(const std::vector<PeerConfig>& peers)
+    : attempts_(peers.size(), 0) {
+  for (const auto& peer : peers) {
+    named_.push_back(peer.endpoint && !IpAddress::parse(peer.endpoint->host));
+  }
+}
+
+bool ReresolveSchedule::on_initiation(size_t peer) {
+  if (peer >= attempts_.size()) return false;
+  return ++attempts_[peer] % kEveryAttempts == 0 && named_[peer];
+}
+
+void ReresolveSchedule::on_handshake(size_t peer) {
+  if (peer < attempts_.size()) attempts_[peer] = 0;
+}
+
+EndpointReresolver::EndpointReresolver(const std::vector<PeerConfig>& peers, EventLoop& loop,
+                                       Apply apply)
+    : schedule_(peers), loop_(loop), apply_(std::move(apply)) {
+  for (const auto& peer : peers) specs_.push_back(peer.endpoint);
+}
+
+EndpointReresolver::~EndpointReresolver() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void EndpointReresolver::on_initiation(size_t peer) {
+  if (!schedule_.on_initiation(peer)) return;
+  if (busy_.exchange(true)) return;  // one lookup at a time
+  if (thread_.joinable()) thread_.join();
+  thread_ = std::thread([this, peer, spec = *specs_[peer]] {
+    auto resolved = resolve_peer_endpoint(spec, 1);
+    if (resolved) {
+      loop_.post([this, peer, endpoints = std::move(*resolved)]() mutable {
+        apply_(peer, std::move(endpoints));
+      });
+    }
+    busy_ = false;
+  });
 }
 
 }  // namespace wgnet::io

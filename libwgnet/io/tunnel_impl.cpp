@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "io/dial_plan.hpp"
 #include "io/loop_call.hpp"
 #include "io/peer_endpoints.hpp"
 
@@ -24,13 +25,7 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-// How often the peer's host name is looked up again while handshakes go unanswered: every N
-// initiations (the first time about 6 s after start, after the start-up retries; then every
-// 30 s at the protocol's 5 s cadence).
-constexpr int kReresolveEveryAttempts = 6;
 constexpr int kEndpointResolveTries = 3;
-// A single address with no -w: as long as a TCP connect takes to give up on its own.
-constexpr milliseconds kDefaultConnectTimeout{60000};
 
 std::string strip_brackets(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -52,7 +47,8 @@ TunnelImpl::TunnelImpl(PassKey, const Config& config, TunnelOptions options)
 
 Result<std::unique_ptr<Tunnel>> TunnelImpl::open(const Config& config, TunnelOptions options) {
   if (config.peers.empty())
-    return make_error(ErrorCode::kConfig, config.source + ": no [Peer] section: nothing to talk to");
+    return make_error(ErrorCode::kConfig,
+                      config.source + ": no [Peer] section: nothing to talk to");
   if (config.interface.addresses.empty())
     return make_error(ErrorCode::kConfig,
                       config.source +
@@ -84,7 +80,6 @@ Result<void> TunnelImpl::start() {
     }
     dc.peers.push_back(std::move(p));
   }
-  failed_attempts_.assign(dc.peers.size(), 0);
 
   std::string error;
   device_ = core::Device::create(dc, env_, &error);
@@ -106,6 +101,12 @@ Result<void> TunnelImpl::start() {
   auto loop = EventLoop::create();
   if (!loop) return loop.error();
   loop_ = std::move(*loop);
+  reresolver_ = std::make_unique<EndpointReresolver>(
+      config_.peers, *loop_, [this](size_t peer, std::vector<Endpoint> endpoints) {
+        log(LogLevel::kInfo,
+            "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
+        device_->set_endpoints(peer, std::move(endpoints));
+      });
   thread_ = std::thread([this] { loop_->run(); });
 
   auto ready = call_on_loop(*loop_, [this]() -> Result<void> {
@@ -135,18 +136,17 @@ Result<void> TunnelImpl::start() {
     for (size_t i = 0; i < config_.peers.size(); ++i) {
       const auto& peer = config_.peers[i];
       log(LogLevel::kDebug, "peer " + key_to_base64(peer.public_key) + " endpoint " +
-                               (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
+                                (peer.endpoint ? peer.endpoint->to_string() : "(none)"));
     }
     log(LogLevel::kDebug, "listening on UDP port " + std::to_string(socket_->port()));
+    dns_ = std::make_unique<DnsDriver>(*loop_, *netstack_,
+                                       [this](const IpAddress& ip) { return routable(ip); });
     device_->start(boottime_now(), *this);
     return {};
   });
   if (!ready) return ready.error();
-
-  dns::ResolverConfig rc;
-  rc.servers = config_.interface.dns_servers;
-  rc.search = config_.interface.dns_search;
-  resolver_ = std::make_unique<dns::Resolver>(rc, static_cast<dns::Transport&>(*this));
+  dns_config_.servers = config_.interface.dns_servers;
+  dns_config_.search = config_.interface.dns_search;
   return {};
 }
 
@@ -161,11 +161,11 @@ TunnelImpl::~TunnelImpl() {
     loop_->stop();
     if (thread_.joinable()) thread_.join();
   }
-  if (reresolve_thread_.joinable()) reresolve_thread_.join();
+  reresolver_.reset();  // waits for a lookup still running
   // The loop has stopped: nothing else touches the stack or the device any more.
-  resolver_.reset();
-  netstack_.reset();                 // resets connections still open...
-  if (socket_) socket_->flush();     // ...and those RSTs leave now, not in a flush that never comes
+  dns_.reset();                   // requests still waiting end with kClosed
+  netstack_.reset();              // resets connections still open...
+  if (socket_) socket_->flush();  // ...and those RSTs leave now, not in a flush that never comes
   device_.reset();
 }
 
@@ -188,21 +188,20 @@ void TunnelImpl::send_datagram(const Endpoint& to, std::span<const uint8_t> data
   socket_->send(to, datagram);
 }
 
-void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) { netstack_->input(ip_packet); }
+void TunnelImpl::deliver_ip(std::span<const uint8_t> ip_packet) {
+  netstack_->input(ip_packet);
+}
 
 void TunnelImpl::on_event(const core::Event& event) {
   std::string who = event.peer ? key_to_base64(config_.peers.at(*event.peer).public_key) : "?";
   switch (event.kind) {
     case core::EventKind::kHandshakeInitiated:
-      log(LogLevel::kDebug, "sending handshake initiation to peer " + who + " (" + event.detail + ")");
-      if (event.peer) {
-        int& attempts = failed_attempts_.at(*event.peer);
-        ++attempts;
-        if (attempts % kReresolveEveryAttempts == 0) reresolve_peer(*event.peer);
-      }
+      log(LogLevel::kDebug,
+          "sending handshake initiation to peer " + who + " (" + event.detail + ")");
+      if (event.peer) reresolver_->on_initiation(*event.peer);
       break;
     case core::EventKind::kHandshakeComplete: {
-      if (event.peer) failed_attempts_.at(*event.peer) = 0;
+      if (event.peer) reresolver_->on_handshake(*event.peer);
       auto elapsed = duration_cast<milliseconds>(SteadyClock::now() - opened_at_);
       std::string endpoint;
       if (event.peer) {
@@ -223,8 +222,8 @@ void TunnelImpl::on_event(const core::Event& event) {
       }
       if (first) {
         cv_.notify_all();
-        log(LogLevel::kDebug, "handshake with peer " + who + " at " + endpoint + " complete after " +
-                                 std::to_string(elapsed.count()) + " ms");
+        log(LogLevel::kDebug, "handshake with peer " + who + " at " + endpoint +
+                                  " complete after " + std::to_string(elapsed.count()) + " ms");
       } else {
         log(LogLevel::kDebug, "handshake with peer " + who + " complete");
       }
@@ -250,24 +249,6 @@ void TunnelImpl::on_event(const core::Event& event) {
   }
 }
 
-void TunnelImpl::reresolve_peer(core::PeerIndex peer) {
-  const auto& spec = config_.peers.at(peer).endpoint;
-  if (!spec || IpAddress::parse(spec->host)) return;  // only host names can change
-  if (reresolving_.exchange(true)) return;
-  if (reresolve_thread_.joinable()) reresolve_thread_.join();
-  // getaddrinfo blocks: do it off the loop, then hand the result back to the loop.
-  reresolve_thread_ = std::thread([this, peer, spec = *spec] {
-    auto resolved = resolve_peer_endpoint(spec, 1);
-    if (resolved) {
-      loop_->post([this, peer, endpoints = std::move(*resolved)]() mutable {
-        log(LogLevel::kInfo, "re-resolved peer endpoint " + config_.peers[peer].endpoint->to_string());
-        device_->set_endpoints(peer, std::move(endpoints));
-      });
-    }
-    reresolving_ = false;
-  });
-}
-
 // ---- caller threads ----
 
 std::optional<TunnelImpl::Budget> TunnelImpl::budget_from_now(milliseconds timeout) {
@@ -275,7 +256,9 @@ std::optional<TunnelImpl::Budget> TunnelImpl::budget_from_now(milliseconds timeo
   return Budget{SteadyClock::now() + timeout, timeout};
 }
 
-Result<void> TunnelImpl::wait_handshake() { return wait_handshake_until(std::nullopt); }
+Result<void> TunnelImpl::wait_handshake() {
+  return wait_handshake_until(std::nullopt);
+}
 
 Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budget) {
   std::unique_lock lock(mu_);
@@ -296,8 +279,7 @@ Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budge
   std::snprintf(buf, sizeof buf, "%g", static_cast<double>(waited.count()) / 1000.0);
   return make_error(ErrorCode::kHandshakeTimeout,
                     "WireGuard handshake with " + where + " did not complete within " + buf +
-                        " s: " + reason +
-                        " (check Endpoint, both public keys and PresharedKey)");
+                        " s: " + reason + " (check Endpoint, both public keys and PresharedKey)");
 }
 
 Result<std::vector<IpAddress>> TunnelImpl::resolve(const std::string& name, AddressFamily family,
@@ -315,8 +297,12 @@ Result<std::vector<IpAddress>> TunnelImpl::resolve_until(const std::string& name
     return std::vector<IpAddress>{*ip};
   }
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
-  if (!budget) return resolver_->resolve(name, family);
-  return resolver_->resolve(name, family, budget->deadline);
+  dns::ResolveRequest request{name, family, dns_config_, std::nullopt, std::nullopt};
+  if (budget) {
+    request.deadline = budget->deadline;
+    request.allowed = budget->allowed;
+  }
+  return dns_->resolve(std::move(request));
 }
 
 Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host,
@@ -326,25 +312,24 @@ Result<std::vector<IpAddress>> TunnelImpl::addresses_for(const std::string& host
     return make_error(ErrorCode::kInvalidArgument,
                       host + ": not a numeric address, and name resolution is off (-n)");
   auto addrs = resolve_until(host, opts.family, budget);
-  // For a dial the stage matters more than the clock: a name not resolved in the time allowed
-  // is a name that could not be resolved (nc stops a scan on it rather than trying each port).
-  if (!addrs && addrs.error().code == ErrorCode::kTimeout)
-    return make_error(ErrorCode::kResolve, addrs.error().message);
+  if (!addrs) return lookup_failure_for_dial(addrs.error());
   return addrs;
 }
 
 Error TunnelImpl::explain_dial_failure(Error error) const {
   std::lock_guard lock(mu_);
-  if (!handshake_done_ && error.code == ErrorCode::kTimeout) {
-    error.code = ErrorCode::kHandshakeTimeout;
-    error.message += " (no WireGuard handshake with the peer has completed)";
-  }
-  return error;
+  return io::explain_dial_failure(std::move(error), handshake_done_);
+}
+
+void TunnelImpl::log_plan(DialPlan& plan) const {
+  for (auto& [level, line] : plan.take_log()) log(level, line);
 }
 
 // Checked before dialling, so that an address no peer covers fails at once with a reason
 // instead of timing out on packets the device drops.
-bool TunnelImpl::routable(const IpAddress& ip) const { return routes_.lookup(ip).has_value(); }
+bool TunnelImpl::routable(const IpAddress& ip) const {
+  return routes_.lookup(ip).has_value();
+}
 
 Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
                                         const DialOptions& opts) {
@@ -354,39 +339,21 @@ Result<Connection> TunnelImpl::dial_tcp(const std::string& host, uint16_t port,
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
   auto addrs = addresses_for(host, opts, budget);
   if (!addrs) return addrs.error();
-  Error last = make_error(ErrorCode::kResolve, host + ": no address to connect to");
-  for (const auto& ip : *addrs) {
-    Endpoint remote{ip, port};
-    if (!routable(ip)) {
-      last = make_error(ErrorCode::kNetwork, "no route to " + ip.to_string() +
-                                                 ": no peer's AllowedIPs covers it");
-      log(LogLevel::kDebug, last.message);
-      continue;
-    }
-    milliseconds timeout = addrs->size() > 1 ? opts.attempt_timeout : kDefaultConnectTimeout;
-    if (opts.timeout.count() > 0) {
-      auto left = opts.timeout - duration_cast<milliseconds>(SteadyClock::now() - start);
-      if (left <= milliseconds::zero()) {
-        last = make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
-        break;
-      }
-      timeout = addrs->size() > 1 ? std::min(timeout, left) : left;
-    }
-    // With one address the caller's own report names it; with several, say which we try.
-    if (addrs->size() > 1) log(LogLevel::kInfo, "trying " + remote.to_string() + " ...");
+  DialPlan plan(host, *addrs, port, opts, start,
+                [this](const IpAddress& ip) { return routable(ip); });
+  while (auto attempt = plan.next(SteadyClock::now())) {
+    log_plan(plan);
     auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
-      netstack_->dial_tcp(remote, timeout, std::move(done));
+      netstack_->dial_tcp(attempt->remote, attempt->timeout, std::move(done));
     });
     if (conn) {
-      log(LogLevel::kDebug, "connected to " + remote.to_string());
+      log(LogLevel::kDebug, "connected to " + attempt->remote.to_string());
       return conn;
     }
-    last = conn.error();
-    // The last failure is the caller's to report; earlier ones explain why we moved on.
-    if (&ip != &addrs->back())
-      log(LogLevel::kInfo, "connect to " + remote.to_string() + " failed: " + last.message);
+    plan.failed(conn.error());
   }
-  return explain_dial_failure(std::move(last));
+  log_plan(plan);
+  return explain_dial_failure(plan.failure());
 }
 
 Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
@@ -395,13 +362,10 @@ Result<Connection> TunnelImpl::dial_udp(const std::string& host, uint16_t port,
   if (auto ready = wait_handshake_until(budget); !ready) return ready.error();
   auto addrs = addresses_for(host, opts, budget);
   if (!addrs) return addrs.error();
-  for (const auto& ip : *addrs) {
-    if (!routable(ip)) continue;
-    Endpoint remote{ip, port};
-    return call_on_loop(*loop_, [&] { return netstack_->dial_udp(remote); });
-  }
-  return make_error(ErrorCode::kNetwork,
-                    "no route to " + host + ": no peer's AllowedIPs covers its addresses");
+  auto remote =
+      first_routable(host, *addrs, port, [this](const IpAddress& ip) { return routable(ip); });
+  if (!remote) return remote.error();
+  return call_on_loop(*loop_, [&] { return netstack_->dial_udp(*remote); });
 }
 
 Result<IpAddress> TunnelImpl::local_address_for(const std::string& address) const {
@@ -410,27 +374,15 @@ Result<IpAddress> TunnelImpl::local_address_for(const std::string& address) cons
   if (!ip) return make_error(ErrorCode::kInvalidArgument, address + ": not an IP address");
   for (const auto& prefix : config_.interface.addresses)
     if (prefix.addr == *ip) return *ip;
-  return make_error(ErrorCode::kInvalidArgument,
-                    address + " is not an address of this tunnel (see Address= in " +
-                        config_.source + ")");
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      address + " is not an address of this tunnel (see Address= in " + config_.source + ")");
 }
 
-Result<Fd> TunnelImpl::open_udp(const IpAddress& server, uint16_t port) {
-  if (!routable(server))
-    return make_error(ErrorCode::kNetwork, "DNS server " + server.to_string() +
-                                               " is not covered by any peer's AllowedIPs");
-  auto conn = call_on_loop(*loop_, [&] { return netstack_->dial_udp(Endpoint{server, port}); });
-  if (!conn) return conn.error();
-  return std::move(conn->fd);
-}
-
-Result<Fd> TunnelImpl::open_tcp(const IpAddress& server, uint16_t port, milliseconds timeout) {
-  Endpoint remote{server, port};
-  auto conn = await_on_loop<Result<Connection>>(*loop_, [&](auto done) {
-    netstack_->dial_tcp(remote, timeout, std::move(done));
-  });
-  if (!conn) return conn.error();
-  return std::move(conn->fd);
+Result<DnsReply> TunnelImpl::query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                                       const DnsQueryOptions& options) {
+  if (auto ready = wait_handshake_until(std::nullopt); !ready) return ready.error();
+  return dns_->query(dns::QueryRequest{server, {query.begin(), query.end()}, options});
 }
 
 TunnelStats TunnelImpl::stats() const {

@@ -13,16 +13,19 @@
 
 #include "core/allowed_ips.hpp"
 #include "core/device.hpp"
-#include "dns/resolver.hpp"
+#include "dns/resolver_config.hpp"
+#include "io/dial_plan.hpp"
+#include "io/dns_driver.hpp"
 #include "io/event_loop.hpp"
 #include "io/netstack_host.hpp"
 #include "io/os_environment.hpp"
 #include "io/outer_socket.hpp"
+#include "io/peer_endpoints.hpp"
 #include "wgnet/tunnel.hpp"
 
 namespace wgnet::io {
 
-class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::Transport {
+class TunnelImpl final : public Tunnel, private core::DeviceSink {
   // Only open() constructs a tunnel (through make_unique, which needs a public constructor).
   class PassKey {
     friend class TunnelImpl;
@@ -48,6 +51,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
       const std::string& name, AddressFamily family,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) override;
   Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress& to) override;  // tunnel_ping.cpp
+  Result<DnsReply> query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                             const DnsQueryOptions& options) override;
   std::vector<IpPrefix> addresses() const override { return config_.interface.addresses; }
   TunnelStats stats() const override;
 
@@ -71,18 +76,13 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   void deliver_ip(std::span<const uint8_t> ip_packet) override;
   void on_event(const core::Event& event) override;
 
-  // dns::Transport (caller threads)
-  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
-  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
-                      std::chrono::milliseconds timeout) override;
-
   void on_outer_readable(int fd);
-  void reresolve_peer(core::PeerIndex peer);
   bool routable(const IpAddress& ip) const;
   Result<std::vector<IpAddress>> addresses_for(const std::string& host, const DialOptions& opts,
                                                const std::optional<Budget>& budget);
   Result<IpAddress> local_address_for(const std::string& address) const;
   Error explain_dial_failure(Error error) const;
+  void log_plan(DialPlan& plan) const;
 
   Config config_;
   core::AllowedIps routes_;  // the peers' AllowedIPs, for the dial-time route check
@@ -95,12 +95,11 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink, private dns::T
   OsEnvironment env_;
   std::unique_ptr<core::Device> device_;
   std::unique_ptr<NetstackHost> netstack_;
-  std::vector<int> failed_attempts_;  // per peer, initiations since the last success
   std::thread thread_;
-  std::thread reresolve_thread_;
-  std::atomic<bool> reresolving_{false};
+  std::unique_ptr<EndpointReresolver> reresolver_;
 
-  std::unique_ptr<dns::Resolver> resolver_;
+  dns::ResolverConfig dns_config_;
+  std::unique_ptr<DnsDriver> dns_;  // loop thread once started
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

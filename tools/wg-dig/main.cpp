@@ -84,10 +84,8 @@ int main(int argc, char** argv) {
     return tunnel.error().code == ErrorCode::kHandshakeTimeout ? dig::EXIT_NO_REPLY
                                                                : dig::EXIT_INTERNAL;
   }
-  dig::TunnelTransport transport(**tunnel);
   dig::RunContext ctx{*config,
                       **tunnel,
-                      transport,
                       diag,
                       [](std::string_view text) { std::cout << text << std::flush; },
                       [] { return std::time(nullptr); },

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "wgnet/config.hpp"
+#include "wgnet/dns.hpp"
 #include "wgnet/fd.hpp"
 #include "wgnet/ip.hpp"
 #include "wgnet/result.hpp"
@@ -49,7 +50,7 @@ struct DialOptions {
   // Whole dial, 0 = none beyond per-attempt. It covers the wait for the first handshake and the
   // name lookup too; a lookup it cuts short fails with kResolve ("... within the N ms allowed").
   std::chrono::milliseconds timeout{0};
-  std::chrono::milliseconds attempt_timeout{5000};   // per address, when a name has several
+  std::chrono::milliseconds attempt_timeout{5000};  // per address, when a name has several
 };
 
 struct Connection {
@@ -140,6 +141,18 @@ class Tunnel {
   virtual Result<std::unique_ptr<Pinger>> open_pinger(const IpAddress& to) = 0;
   // One echo request and its reply: kTimeout when none came within options.timeout.
   Result<PingReply> ping(const IpAddress& to, const PingOptions& options);
+  // Sends one prepared DNS query (build_dns_query) to `server` through the tunnel and returns
+  // the reply, whatever its RCODE: over UDP, `tries` tries of `timeout` each from a fresh port
+  // with a fresh ID; over TCP after a truncated reply unless told not to, or only over TCP.
+  // kTimeout when no try got a reply; the error of the last try when it was not a timeout
+  // (kNetwork: the server is not covered by any peer's AllowedIPs, ...); kInvalidArgument for a
+  // message that is not a query with one question. Runs on the tunnel's event loop: no thread
+  // and no file descriptor per query.
+  virtual Result<DnsReply> query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                                     const DnsQueryOptions& options) {
+    (void)server, (void)query, (void)options;
+    return make_error(ErrorCode::kInternal, "this tunnel cannot send DNS queries");
+  }
 
   // Our tunnel addresses (from Address=).
   virtual std::vector<IpPrefix> addresses() const = 0;

@@ -208,14 +208,16 @@ TEST(DigNames, ReverseNames) {
   EXPECT_FALSE(reverse_name(""));
 }
 
+// +search walks the library's search list (wgnet::dns_search_names), the one the tunnel's
+// resolver uses: the same names in the same order.
 TEST(DigSearch, CandidatesFollowNdots) {
   std::vector<std::string> search = {"lab.wgnet", "corp."};
-  EXPECT_EQ(search_candidates("echo", search),
-            (std::vector<std::string>{"echo.lab.wgnet.", "echo.corp.", "echo"}));
-  EXPECT_EQ(search_candidates("echo.sub", search),
-            (std::vector<std::string>{"echo.sub", "echo.sub.lab.wgnet.", "echo.sub.corp."}));
-  EXPECT_EQ(search_candidates("echo.", search), (std::vector<std::string>{"echo."}));
-  EXPECT_EQ(search_candidates("echo", {}), (std::vector<std::string>{"echo"}));
+  EXPECT_EQ(dns_search_names("echo", search),
+            (std::vector<std::string>{"echo.lab.wgnet", "echo.corp", "echo"}));
+  EXPECT_EQ(dns_search_names("echo.sub", search),
+            (std::vector<std::string>{"echo.sub", "echo.sub.lab.wgnet", "echo.sub.corp"}));
+  EXPECT_EQ(dns_search_names("echo.", search), (std::vector<std::string>{"echo."}));
+  EXPECT_EQ(dns_search_names("echo", {}), (std::vector<std::string>{"echo"}));
 }
 
 }  // namespace

@@ -15,9 +15,18 @@ using dns::test::ip;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-// Only resolve() is used by the runner (for an @server given by name); the rest must not be.
+// The runner uses query_dns (here the DNS engine over loopback to the fake servers) and
+// resolve() (for an @server given by name); the rest must not be used.
 class NameOnlyTunnel final : public Tunnel {
  public:
+  explicit NameOnlyTunnel(dns::test::LoopbackTransport& transport) : transport_(transport) {}
+  Result<DnsReply> query_dns(const Endpoint& server, std::span<const uint8_t> query,
+                             const DnsQueryOptions& options) override {
+    dns::ResolverConfig config;
+    config.port = server.port;
+    dns::test::LoopbackResolver engine(config, transport_);
+    return engine.query_wire(server, query, options);
+  }
   Result<void> wait_handshake() override { return {}; }
   Result<Connection> dial_tcp(const std::string&, uint16_t, const DialOptions&) override {
     return unused();
@@ -47,6 +56,7 @@ class NameOnlyTunnel final : public Tunnel {
   TunnelStats stats() const override { return {}; }
 
  private:
+  dns::test::LoopbackTransport& transport_;
   static Error unused() { return make_error(ErrorCode::kInternal, "not used by the runner"); }
 };
 
@@ -65,7 +75,6 @@ class RunTest : public dns::test::DnsLab {
                             [this](std::string_view l) { err_ += std::string(l) + "\n"; });
     RunContext ctx{config_,
                    tunnel_,
-                   transport_,
                    diag,
                    [this](std::string_view t) { out_ += t; },
                    [] { return std::time_t{0}; },
@@ -74,7 +83,7 @@ class RunTest : public dns::test::DnsLab {
   }
 
   Config config_;
-  NameOnlyTunnel tunnel_;
+  NameOnlyTunnel tunnel_{transport_};
   std::string out_;
   std::string err_;
 };
@@ -212,6 +221,14 @@ TEST_F(RunTest, EdnsSizeAndNoEdns) {
   EXPECT_EQ(dns1_.seen()[0].edns_size, 1232);
   EXPECT_EQ(dns1_.seen()[1].edns_size, 4096);
   EXPECT_EQ(dns1_.seen()[2].edns_size, 0);
+}
+
+// The resolver's search-list rules, now dig's too: a domain written with a leading dot or a
+// second time is asked once, under its plain name, and the root adds nothing.
+TEST_F(RunTest, SearchAsksEachDomainOnceWhateverItsDots) {
+  config_.interface.dns_search = {".lab.test", "lab.test.", "."};
+  EXPECT_EQ(run({"+search", "missing"}), EXIT_OK);
+  EXPECT_EQ(qnames(dns1_), (std::vector<std::string>{"missing.lab.test.", "missing."}));
 }
 
 TEST_F(RunTest, SearchTriesTheDomainsFromDnsThenTheNameItself) {

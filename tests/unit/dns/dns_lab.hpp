@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "dns/fake_dns_server.hpp"
+#include "dns/loopback_resolver.hpp"
 #include "dns/loopback_transport.hpp"
-#include "dns/resolver.hpp"
+#include "dns/resolve_op.hpp"
 
 namespace wgnet::dns::test {
 

@@ -50,18 +50,23 @@ Result<LoopbackTransport::Ports> LoopbackTransport::lookup(const IpAddress& serv
   return it->second;
 }
 
-Result<Fd> LoopbackTransport::open_udp(const IpAddress& server, uint16_t port) {
+Result<LoopbackTransport::UdpSocket> LoopbackTransport::open_udp(const IpAddress& server,
+                                                                 uint16_t port) {
   auto ports = lookup(server, port);
   if (!ports) return ports.error();
-  auto fd = connected(SOCK_DGRAM, ports->udp);
-  if (!fd) return fd;
+  Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) return make_error(ErrorCode::kIo, std::string("socket: ") + std::strerror(errno));
+  sockaddr_in any = loopback(0);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&any), sizeof any) != 0) {
+    return make_error(ErrorCode::kIo, std::string("bind: ") + std::strerror(errno));
+  }
   sockaddr_in local{};
   socklen_t len = sizeof local;
-  ::getsockname(fd->get(), reinterpret_cast<sockaddr*>(&local), &len);
+  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len);
   std::lock_guard lock(mu_);
   ++udp_opened_;
   udp_local_ports_.push_back(ntohs(local.sin_port));
-  return fd;
+  return UdpSocket{std::move(fd), ports->udp};
 }
 
 Result<Fd> LoopbackTransport::open_tcp(const IpAddress& server, uint16_t port,

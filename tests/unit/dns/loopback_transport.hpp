@@ -1,24 +1,33 @@
-// A dns::Transport for tests: each DNS server address (a label such as 10.64.0.53, never
-// contacted) maps to a fake server's sockets on 127.0.0.1, with ports the kernel chose.
+// Sockets for the DNS engine in tests (loopback_resolver.hpp drives the engine over them): each
+// DNS server address (a label such as 10.64.0.53, never contacted) maps to a fake server's
+// sockets on 127.0.0.1, with ports the kernel chose.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <vector>
 
-#include "dns/resolver.hpp"
+#include "wgnet/fd.hpp"
+#include "wgnet/ip.hpp"
+#include "wgnet/result.hpp"
 
 namespace wgnet::dns::test {
 
-class LoopbackTransport : public Transport {
+class LoopbackTransport {
  public:
   explicit LoopbackTransport(uint16_t expected_port = 53) : expected_port_(expected_port) {}
 
   void add_server(const IpAddress& label, uint16_t udp_port, uint16_t tcp_port);
 
-  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
-  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
-                      std::chrono::milliseconds timeout) override;
+  // An unconnected UDP socket on 127.0.0.1 (a fresh port) and the loopback port the server
+  // `server`:`port` listens on: datagrams from any other port are someone else's.
+  struct UdpSocket {
+    Fd fd;
+    uint16_t server_port = 0;
+  };
+  Result<UdpSocket> open_udp(const IpAddress& server, uint16_t port);
+  Result<Fd> open_tcp(const IpAddress& server, uint16_t port, std::chrono::milliseconds timeout);
 
   int udp_opened() const;
   int tcp_opened() const;

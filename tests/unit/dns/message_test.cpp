@@ -6,11 +6,14 @@
 
 #include <set>
 
-#include "dns/resolver.hpp"
-#include "dns/search_list.hpp"
+#include "dns/loopback_resolver.hpp"
+#include "dns/resolve_op.hpp"
+#include "wgnet/dns.hpp"
 
 namespace wgnet::dns {
 namespace {
+
+using test::test_random;
 
 IpAddress ip(const char* text) {
   return *IpAddress::parse(text);
@@ -25,7 +28,7 @@ PktPtr parse(const std::vector<uint8_t>& wire) {
 QueryMessage query_for(const char* name, uint16_t qtype = TYPE_A) {
   QuerySpec spec;
   spec.qtype = qtype;
-  auto q = build_query(name, spec);
+  auto q = build_query(name, spec, test_random);
   EXPECT_TRUE(q) << q.error().message;
   return std::move(*q);
 }
@@ -57,7 +60,7 @@ TEST(BuildQuery, EdnsAndFlagsOnRequest) {
   spec.qtype = TYPE_TXT;
   spec.recursion_desired = false;
   spec.dnssec_ok = true;
-  auto q = build_query("example.org.", spec);
+  auto q = build_query("example.org.", spec, test_random);
   ASSERT_TRUE(q) << q.error().message;
   PktPtr pkt = parse(q->wire);
   ASSERT_TRUE(pkt);
@@ -67,7 +70,7 @@ TEST(BuildQuery, EdnsAndFlagsOnRequest) {
 
   spec.dnssec_ok = false;
   spec.edns_bufsize = 4096;
-  q = build_query("example.org.", spec);
+  q = build_query("example.org.", spec, test_random);
   ASSERT_TRUE(q);
   pkt = parse(q->wire);
   EXPECT_EQ(ldns_pkt_edns_udp_size(pkt.get()), 4096);
@@ -77,18 +80,18 @@ TEST(BuildQuery, EdnsAndFlagsOnRequest) {
 TEST(BuildQuery, RejectsInvalidNames) {
   for (std::string bad : {std::string(""), std::string(64, 'a') + ".example", std::string("a..b"),
                           std::string(260, 'a'), std::string("nul\0byte", 8)}) {
-    auto q = build_query(bad, QuerySpec{});
+    auto q = build_query(bad, QuerySpec{}, test_random);
     ASSERT_FALSE(q) << bad;
     EXPECT_EQ(q.error().code, ErrorCode::kInvalidArgument);
   }
-  EXPECT_TRUE(build_query(std::string(63, 'a') + ".example", QuerySpec{}));
+  EXPECT_TRUE(build_query(std::string(63, 'a') + ".example", QuerySpec{}, test_random));
 }
 
 TEST(BuildQuery, RenewIdRewritesTheHeader) {
   QueryMessage q = query_for("www.example");
   std::set<uint16_t> ids;
   for (int i = 0; i < 8; ++i) {
-    renew_id(q);
+    renew_id(q, test_random);
     ids.insert(q.id);
     PktPtr pkt = parse(q.wire);
     ASSERT_TRUE(pkt);
@@ -205,16 +208,16 @@ TEST(AnswerAddresses, CnameLoopsAndOverlongChainsEnd) {
 TEST(SearchCandidates, FollowsGlibcOrder) {
   std::vector<std::string> search = {"corp.example", ".lab.example."};
   using V = std::vector<std::string>;
-  EXPECT_EQ(search_candidates("host", search, 1),
+  EXPECT_EQ(dns_search_names("host", search, 1),
             (V{"host.corp.example", "host.lab.example", "host"}));
-  EXPECT_EQ(search_candidates("a.b", search, 1), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));
-  EXPECT_EQ(search_candidates("a.b", search, 2), (V{"a.b.corp.example", "a.b.lab.example", "a.b"}));
-  EXPECT_EQ(search_candidates("a.b", search, 0), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));
-  EXPECT_EQ(search_candidates("host.", search, 5), (V{"host."}));
-  EXPECT_EQ(search_candidates("host", {}, 1), (V{"host"}));
-  EXPECT_EQ(search_candidates("host", {".", "corp.example", "corp.example"}, 1),
+  EXPECT_EQ(dns_search_names("a.b", search, 1), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));
+  EXPECT_EQ(dns_search_names("a.b", search, 2), (V{"a.b.corp.example", "a.b.lab.example", "a.b"}));
+  EXPECT_EQ(dns_search_names("a.b", search, 0), (V{"a.b", "a.b.corp.example", "a.b.lab.example"}));
+  EXPECT_EQ(dns_search_names("host.", search, 5), (V{"host."}));
+  EXPECT_EQ(dns_search_names("host", {}, 1), (V{"host"}));
+  EXPECT_EQ(dns_search_names("host", {".", "corp.example", "corp.example"}, 1),
             (V{"host.corp.example", "host"}));
-  EXPECT_TRUE(search_candidates("", search, 1).empty());
+  EXPECT_TRUE(dns_search_names("", search, 1).empty());
 }
 
 TEST(InterleaveFamilies, V6FirstThenAlternatingWithoutDuplicates) {

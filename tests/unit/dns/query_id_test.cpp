@@ -37,7 +37,7 @@ TEST(QueryIdStatistic, RejectsCountersAndConstants) {
   for (int i = 0; i < SAMPLE; ++i) {
     counter.push_back(static_cast<uint16_t>(31337 + i));
     constant.push_back(4242);
-    low_bits_only.push_back(static_cast<uint16_t>(random_query_id() & 0x0fff));
+    low_bits_only.push_back(static_cast<uint16_t>(random_query_id(test_random) & 0x0fff));
   }
   EXPECT_FALSE(looks_uniform(counter));
   EXPECT_FALSE(looks_uniform(constant));
@@ -47,9 +47,9 @@ TEST(QueryIdStatistic, RejectsCountersAndConstants) {
 class QueryIdTest : public DnsLab {
  protected:
   // IDs of `n` queries as the server saw them.
-  std::vector<uint16_t> wire_ids(Resolver& r, int n) {
+  std::vector<uint16_t> wire_ids(LoopbackResolver& r, int n) {
     size_t before = dns1_.seen().size();
-    Resolver::QueryOptions opt;
+    LoopbackResolver::QueryOptions opt;
     opt.qtype = TYPE_A;
     opt.tries = 1;
     for (int i = 0; i < n; ++i) {
@@ -66,7 +66,7 @@ class QueryIdTest : public DnsLab {
 
 TEST_F(QueryIdTest, IdsOnTheWireAreUniform) {
   dns1_.add("id.example. 60 IN A 192.0.2.80");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   std::vector<uint16_t> ids = wire_ids(r, SAMPLE);
   ASSERT_EQ(ids.size(), static_cast<size_t>(SAMPLE));
   if (!looks_uniform(ids)) {
@@ -83,7 +83,7 @@ TEST_F(QueryIdTest, IdsOnTheWireAreUniform) {
 
 TEST_F(QueryIdTest, EveryUdpTryUsesItsOwnSocket) {
   dns1_.add("id.example. 60 IN A 192.0.2.80");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   wire_ids(r, 20);
   EXPECT_EQ(transport_.udp_opened(), 20);
   auto ports = transport_.udp_local_ports();

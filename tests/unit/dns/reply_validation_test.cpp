@@ -43,7 +43,7 @@ TEST_P(BadReplyTest, IsIgnoredAndTheRealReplyTaken) {
   dns1_.add("www.example. 60 IN A 192.0.2.70");
   dns1_.add("www.example. 60 IN AAAA 2001:db8::70");
   dns1_.set_bad_replies_first({GetParam()});
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("www.example", AddressFamily::kAny);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"2001:db8::70", "192.0.2.70"}));
@@ -54,8 +54,8 @@ TEST_P(BadReplyTest, AloneIsNeverAccepted) {
   dns1_.add("www.example. 60 IN A 192.0.2.70");
   dns1_.set_bad_replies_first({GetParam()});
   dns1_.set_real_reply(false);
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_A;
   opt.timeout = milliseconds(150);
   opt.tries = 1;
@@ -73,7 +73,7 @@ class ReplyValidationTest : public DnsLab {};
 TEST_F(ReplyValidationTest, AllBadRepliesInARowThenTheGoodOne) {
   dns1_.add("www.example. 60 IN A 192.0.2.71");
   dns1_.set_bad_replies_first(kAllBad);
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.71"}));
@@ -82,7 +82,7 @@ TEST_F(ReplyValidationTest, AllBadRepliesInARowThenTheGoodOne) {
 TEST_F(ReplyValidationTest, CaseChangedQnameIsAccepted) {
   dns1_.add("MiXeD.example. 60 IN A 192.0.2.72");
   dns1_.set_case_flip(true);
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("MiXeD.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.72"}));
@@ -94,8 +94,8 @@ TEST_F(ReplyValidationTest, TruncatedUdpReplyIsRetriedOverTcp) {
   for (int i = 0; i < 8; ++i) {
     dns1_.add("txt.example. 60 IN TXT \"" + std::to_string(i) + std::string(99, 'x') + "\"");
   }
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_TXT;
   auto got = r.query(server1_, "txt.example", opt);
   ASSERT_TRUE(got) << got.error().message;
@@ -117,8 +117,8 @@ TEST_F(ReplyValidationTest, TruncatedReplyKeptWhenFallbackIsOff) {
   for (int i = 0; i < 8; ++i) {
     dns1_.add("txt.example. 60 IN TXT \"" + std::to_string(i) + std::string(99, 'x') + "\"");
   }
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_TXT;
   opt.tcp_fallback = false;
   auto got = r.query(server1_, "txt.example", opt);
@@ -132,8 +132,8 @@ TEST_F(ReplyValidationTest, EdnsBufferSizeAvoidsTruncation) {
   for (int i = 0; i < 8; ++i) {
     dns1_.add("txt.example. 60 IN TXT \"" + std::to_string(i) + std::string(99, 'x') + "\"");
   }
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_TXT;
   opt.edns_bufsize = 4096;
   auto got = r.query(server1_, "txt.example", opt);
@@ -146,20 +146,20 @@ TEST_F(ReplyValidationTest, EdnsBufferSizeAvoidsTruncation) {
 
 TEST_F(ReplyValidationTest, TcpOnlyQuery) {
   dns1_.add("www.example. 60 IN A 192.0.2.73");
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_A;
   opt.tcp = true;
   auto got = r.query(server1_, "www.example", opt);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_TRUE(got->via_tcp);
-  EXPECT_EQ(got->server, server1_);
+  EXPECT_EQ(got->server.ip, server1_);
   EXPECT_EQ(transport_.udp_opened(), 0);
 }
 
 TEST_F(ReplyValidationTest, QueryReturnsErrorRcodesAsReplies) {
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_A;
   auto got = r.query(server1_, "missing.example", opt);
   ASSERT_TRUE(got) << got.error().message;
@@ -169,8 +169,8 @@ TEST_F(ReplyValidationTest, QueryReturnsErrorRcodesAsReplies) {
 
 TEST_F(ReplyValidationTest, QueryTimesOutWithinItsTries) {
   dns1_.set_silent(true);
-  Resolver r(config(), transport_);
-  Resolver::QueryOptions opt;
+  LoopbackResolver r(config(), transport_);
+  LoopbackResolver::QueryOptions opt;
   opt.qtype = TYPE_A;
   opt.timeout = milliseconds(100);
   opt.tries = 3;

@@ -31,7 +31,7 @@ class ResolverDeadlineTest : public DnsLab {
   };
   Timed timed_resolve(const ResolverConfig& config, const char* name, AddressFamily family,
                       std::optional<milliseconds> budget) {
-    Resolver r(config, transport_);
+    LoopbackResolver r(config, transport_);
     auto start = Clock::now();
     auto got = budget ? r.resolve(name, family, start + *budget) : r.resolve(name, family);
     return {std::move(got), Clock::now() - start};
@@ -106,14 +106,14 @@ TEST_F(ResolverDeadlineTest, WithoutDeadlineTheRoundsRunOut) {
 
 TEST_F(ResolverDeadlineTest, AnswerWithinTheDeadline) {
   dns1_.add("www.example. 60 IN A 192.0.2.30");
-  Resolver r(defaults(), transport_);
+  LoopbackResolver r(defaults(), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4, Clock::now() + milliseconds(2000));
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.30"}));
 }
 
 TEST_F(ResolverDeadlineTest, NxdomainWithinTheDeadlineIsStillResolveError) {
-  Resolver r(defaults(), transport_);
+  LoopbackResolver r(defaults(), transport_);
   auto got = r.resolve("nope.example", AddressFamily::kAny, Clock::now() + milliseconds(2000));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -122,7 +122,7 @@ TEST_F(ResolverDeadlineTest, NxdomainWithinTheDeadlineIsStillResolveError) {
 
 TEST_F(ResolverDeadlineTest, DeadlineAlreadyPassedAsksNobody) {
   dns1_.add("www.example. 60 IN A 192.0.2.30");
-  Resolver r(defaults(), transport_);
+  LoopbackResolver r(defaults(), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4, Clock::now() - milliseconds(1));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kTimeout);
@@ -139,7 +139,7 @@ TEST_F(ResolverDeadlineTest, OnlyTheServersAskedAreNamed) {
   // the message then names only the server that was asked.
   dns1_.set_silent(true);
   dns2_.add("www.example. 60 IN A 192.0.2.31");
-  Resolver r(defaults({server1_, server2_}), transport_);
+  LoopbackResolver r(defaults({server1_, server2_}), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4, Clock::now() + milliseconds(300));
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kTimeout);
@@ -154,7 +154,7 @@ TEST_F(ResolverDeadlineTest, SecondServerAnswersWhenTheDeadlineLeavesTime) {
   dns2_.add("www.example. 60 IN A 192.0.2.31");
   auto c = config({server1_, server2_});
   c.timeout = milliseconds(200);
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4, Clock::now() + milliseconds(1500));
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.31"}));

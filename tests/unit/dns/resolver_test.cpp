@@ -19,7 +19,7 @@ TEST_F(ResolverTest, ResolvesA) {
   dns1_.add("www.example.com. 300 IN A 192.0.2.10");
   dns1_.add("www.example.com. 300 IN A 192.0.2.11");
   dns1_.add("www.example.com. 300 IN AAAA 2001:db8::10");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("www.example.com", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.10", "192.0.2.11"}));
@@ -31,7 +31,7 @@ TEST_F(ResolverTest, ResolvesA) {
 TEST_F(ResolverTest, ResolvesAAAA) {
   dns1_.add("www.example.com. 300 IN A 192.0.2.10");
   dns1_.add("www.example.com. 300 IN AAAA 2001:db8::10");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("www.example.com", AddressFamily::kV6);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"2001:db8::10"}));
@@ -45,7 +45,7 @@ TEST_F(ResolverTest, AnyAsksBothAndInterleavesStartingWithV6) {
   }
   dns1_.add("multi.example. 60 IN AAAA 2001:db8::1");
   dns1_.add("multi.example. 60 IN AAAA 2001:db8::2");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("multi.example", AddressFamily::kAny);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"2001:db8::1", "192.0.2.1", "2001:db8::2", "192.0.2.2", "192.0.2.3"}));
@@ -55,14 +55,14 @@ TEST_F(ResolverTest, AnyAsksBothAndInterleavesStartingWithV6) {
 
 TEST_F(ResolverTest, AnyWithOnlyV4Answers) {
   dns1_.add("v4only.example. 60 IN A 192.0.2.7");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("v4only.example", AddressFamily::kAny);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.7"}));
 }
 
 TEST_F(ResolverTest, IpLiteralsComeBackWithoutAnyQuery) {
-  Resolver no_servers(ResolverConfig{}, transport_);
+  LoopbackResolver no_servers(ResolverConfig{}, transport_);
   auto v4 = no_servers.resolve("192.0.2.55", AddressFamily::kAny);
   ASSERT_TRUE(v4) << v4.error().message;
   EXPECT_EQ(*v4, ips({"192.0.2.55"}));
@@ -77,7 +77,7 @@ TEST_F(ResolverTest, IpLiteralsComeBackWithoutAnyQuery) {
 }
 
 TEST_F(ResolverTest, NoServersRefusesTheSystemResolver) {
-  Resolver r(ResolverConfig{}, transport_);
+  LoopbackResolver r(ResolverConfig{}, transport_);
   auto got = r.resolve("www.example.com", AddressFamily::kAny);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -88,7 +88,7 @@ TEST_F(ResolverTest, NoServersRefusesTheSystemResolver) {
 }
 
 TEST_F(ResolverTest, InvalidNamesAreRejectedBeforeAnyQuery) {
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   for (std::string bad : {std::string(""), std::string("."), std::string(64, 'a') + ".example",
                           std::string(300, 'a')}) {
     auto got = r.resolve(bad, AddressFamily::kAny);
@@ -103,7 +103,7 @@ TEST_F(ResolverTest, ShortNameTriesSearchDomainsFirst) {
   dns1_.add("host. 60 IN A 192.0.2.99");  // must not win: the search list comes first
   auto c = config();
   c.search = {"corp.example", "example.net."};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("host", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.20"}));
@@ -114,7 +114,7 @@ TEST_F(ResolverTest, ShortNameFallsBackToItselfLast) {
   dns1_.add("host. 60 IN A 192.0.2.99");
   auto c = config();
   c.search = {"corp.example"};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("host", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.99"}));
@@ -126,7 +126,7 @@ TEST_F(ResolverTest, NameWithNdotsDotsIsTriedAsItIsFirst) {
   dns1_.add("www.example.corp.example. 60 IN A 192.0.2.31");
   auto c = config();
   c.search = {"corp.example"};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.30"}));
@@ -139,7 +139,7 @@ TEST_F(ResolverTest, HigherNdotsSendsDottedNamesThroughTheSearchList) {
   auto c = config();
   c.search = {"corp.example"};
   c.ndots = 3;
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("a.b", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.41"}));
@@ -149,7 +149,7 @@ TEST_F(ResolverTest, TrailingDotMakesTheNameAbsolute) {
   dns1_.add("host.corp.example. 60 IN A 192.0.2.50");
   auto c = config();
   c.search = {"corp.example"};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("host.", AddressFamily::kV4);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -162,7 +162,7 @@ TEST_F(ResolverTest, FollowsCnameChainInTheAnswer) {
   dns1_.add("middle.example. 60 IN CNAME real.example.");
   dns1_.add("real.example. 60 IN A 192.0.2.60");
   dns1_.add("real.example. 60 IN AAAA 2001:db8::60");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("alias.example", AddressFamily::kAny);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"2001:db8::60", "192.0.2.60"}));
@@ -171,7 +171,7 @@ TEST_F(ResolverTest, FollowsCnameChainInTheAnswer) {
 TEST_F(ResolverTest, NxdomainSaysSoAndNamesTheTriedNames) {
   auto c = config();
   c.search = {"corp.example"};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("nope", AddressFamily::kAny);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -181,7 +181,7 @@ TEST_F(ResolverTest, NxdomainSaysSoAndNamesTheTriedNames) {
 
 TEST_F(ResolverTest, NodataIsNotReportedAsNxdomain) {
   dns1_.add("v4only.example. 60 IN A 192.0.2.7");
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("v4only.example", AddressFamily::kV6);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -193,7 +193,7 @@ TEST_F(ResolverTest, NodataIsNotReportedAsNxdomain) {
 TEST_F(ResolverTest, ServfailNamesTheServerAndTheCode) {
   dns1_.add("www.example. 60 IN A 192.0.2.7");
   dns1_.set_rcode(LDNS_RCODE_SERVFAIL);
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -205,7 +205,7 @@ TEST_F(ResolverTest, ServfailNamesTheServerAndTheCode) {
 TEST_F(ResolverTest, ServfailFromFirstServerFallsThroughToSecond) {
   dns1_.set_rcode(LDNS_RCODE_SERVFAIL);
   dns2_.add("www.example. 60 IN A 192.0.2.8");
-  Resolver r(config({server1_, server2_}), transport_);
+  LoopbackResolver r(config({server1_, server2_}), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.8"}));
@@ -217,7 +217,7 @@ TEST_F(ResolverTest, AddressesOfOneFamilyAreNotHeldUpByAFailureOfTheOther) {
   dns2_.set_silent(true);
   auto c = config({server1_, server2_});
   c.timeout = milliseconds(300);
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto start = Clock::now();
   auto got = r.resolve("www.example", AddressFamily::kAny);
   auto elapsed = Clock::now() - start;
@@ -233,7 +233,7 @@ TEST_F(ResolverTest, NoReplyIsBoundedInTime) {
   c.timeout = milliseconds(200);
   c.attempts = 2;
   c.search = {"corp.example", "example.net"};  // must not multiply the wait
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto start = Clock::now();
   auto got = r.resolve("quiet", AddressFamily::kAny);
   auto elapsed = Clock::now() - start;
@@ -253,7 +253,7 @@ TEST_F(ResolverTest, NoReplyListsEveryServer) {
   auto c = config({server1_, server2_});
   c.timeout = milliseconds(100);
   c.attempts = 1;
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("quiet.example", AddressFamily::kV4);
   ASSERT_FALSE(got);
   EXPECT_NE(got.error().message.find("no reply from DNS server(s) 10.64.0.53, 10.64.0.54"),
@@ -266,7 +266,7 @@ TEST_F(ResolverTest, DeadFirstServerSecondAnswers) {
   dns2_.add("www.example. 60 IN A 192.0.2.9");
   auto c = config({server1_, server2_});
   c.timeout = milliseconds(200);
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto start = Clock::now();
   auto got = r.resolve("www.example", AddressFamily::kV4);
   auto elapsed = Clock::now() - start;
@@ -282,7 +282,7 @@ TEST_F(ResolverTest, SilentServerIsAskedLastForTheNextSearchName) {
   auto c = config({server1_, server2_});
   c.timeout = milliseconds(300);
   c.search = {"corp.example", "example.net"};
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto start = Clock::now();
   auto got = r.resolve("host", AddressFamily::kV4);
   auto elapsed = Clock::now() - start;
@@ -294,7 +294,7 @@ TEST_F(ResolverTest, SilentServerIsAskedLastForTheNextSearchName) {
 
 TEST_F(ResolverTest, UnreachableServerIsSkipped) {
   dns2_.add("www.example. 60 IN A 192.0.2.12");
-  Resolver r(config({ip("10.64.0.99"), server2_}), transport_);
+  LoopbackResolver r(config({ip("10.64.0.99"), server2_}), transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, ips({"192.0.2.12"}));
@@ -303,7 +303,7 @@ TEST_F(ResolverTest, UnreachableServerIsSkipped) {
 TEST_F(ResolverTest, TransportErrorIsReportedWhenNothingAnswers) {
   auto c = config({ip("10.64.0.99")});
   c.attempts = 1;
-  Resolver r(c, transport_);
+  LoopbackResolver r(c, transport_);
   auto got = r.resolve("www.example", AddressFamily::kV4);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kResolve);
@@ -319,7 +319,7 @@ TEST_F(ResolverTest, TruncatedAnswerIsFetchedOverTcp) {
     dns1_.add("big.example. 60 IN A " + addr);
     want.push_back(ip(addr.c_str()));
   }
-  Resolver r(config(), transport_);
+  LoopbackResolver r(config(), transport_);
   auto got = r.resolve("big.example", AddressFamily::kV4);
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(*got, want);

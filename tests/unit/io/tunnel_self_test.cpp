@@ -11,9 +11,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "wgnet/config.hpp"
@@ -368,6 +369,75 @@ TEST_F(SelfTunnel, PingLimitsAndUnansweredAddresses) {
   EXPECT_EQ(too_big.error().code, wgnet::ErrorCode::kInvalidArgument);
   EXPECT_TRUE((*pinger)->send(2, 65507));
   EXPECT_TRUE((*pinger)->receive(3s));
+}
+
+// The open file descriptors of this process, counted.
+size_t open_fds() {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    (void)entry;
+    ++n;
+  }
+  return n;
+}
+
+// A lookup runs on the tunnel's loop through lwIP's own UDP: no socketpair (or any other file
+// descriptor) while it waits, and no thread of its own.
+TEST_F(SelfTunnel, LookupHoldsNoFileDescriptorWhileItWaits) {
+  auto tunnel = connect_pair(false, {}, kSilentDns);
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
+  size_t before = open_fds();
+  std::thread lookup(
+      [&] { (void)tunnel->resolve("web.example", wgnet::AddressFamily::kAny, 600ms); });
+  std::this_thread::sleep_for(300ms);  // the lookup is waiting for the silent server now
+  size_t during = open_fds();
+  lookup.join();
+  EXPECT_EQ(during, before);
+  EXPECT_EQ(open_fds(), before);
+}
+
+// query_dns through the real stack: the echo server on port 7 sends each query back unchanged,
+// which is no reply (QR=0), so every try waits out its time, each from its own port.
+TEST_F(SelfTunnel, QueryDnsIgnoresAnEchoedQueryAndEndsAfterItsTries) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
+  wgnet::DnsQuestion question;
+  question.name = "web.example";
+  auto query = wgnet::build_dns_query(question);
+  ASSERT_TRUE(query);
+  wgnet::DnsQueryOptions options;
+  options.timeout = 200ms;
+  options.tries = 2;
+  auto start = std::chrono::steady_clock::now();
+  auto reply =
+      tunnel->query_dns(wgnet::Endpoint{*wgnet::IpAddress::parse("10.98.0.1"), 7}, *query, options);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, wgnet::ErrorCode::kTimeout);
+  EXPECT_EQ(reply.error().message, "no reply from DNS server 10.98.0.1 (2 tries, 200 ms each)");
+  EXPECT_GE(elapsed, 390ms);
+  EXPECT_LT(elapsed, 1500ms);
+}
+
+TEST_F(SelfTunnel, QueryDnsToAServerNoPeerCoversFailsAtOnce) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  ASSERT_TRUE(tunnel->wait_handshake());
+  wgnet::DnsQuestion question;
+  question.name = "web.example";
+  auto query = wgnet::build_dns_query(question);
+  ASSERT_TRUE(query);
+  auto start = std::chrono::steady_clock::now();
+  wgnet::DnsQueryOptions options;
+  options.tries = 1;
+  auto reply = tunnel->query_dns(wgnet::Endpoint{*wgnet::IpAddress::parse("192.0.2.53"), 53},
+                                 *query, options);
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, wgnet::ErrorCode::kNetwork) << reply.error().message;
+  EXPECT_NE(reply.error().message.find("AllowedIPs"), std::string::npos) << reply.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
 }
 
 }  // namespace

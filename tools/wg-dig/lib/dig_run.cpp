@@ -57,17 +57,24 @@ Result<Servers> pick_servers(RunContext& ctx, const Query& q) {
 
 constexpr uint16_t TYPE_ANY = 255;
 
-dns::Resolver::QueryOptions query_options(const Query& q) {
+DnsQuestion question(const Query& q, const std::string& name) {
   const QuerySettings& s = q.settings;
-  dns::Resolver::QueryOptions o;
-  o.qtype = q.qtype;
-  o.qclass = q.qclass;
-  o.recursion_desired = s.recurse;
+  DnsQuestion d;
+  d.name = name;
+  d.qtype = q.qtype;
+  d.qclass = q.qclass;
+  d.recursion_desired = s.recurse;
+  d.dnssec_ok = s.dnssec;
+  if (s.edns || s.dnssec) d.edns_bufsize = s.bufsize;
+  return d;
+}
+
+DnsQueryOptions query_options(const Query& q) {
+  const QuerySettings& s = q.settings;
+  DnsQueryOptions o;
   // dig asks ANY over TCP unless told otherwise: the answer is often too big for UDP.
   o.tcp = s.tcp || (q.qtype == TYPE_ANY && !s.tcp_set);
   o.tcp_fallback = !s.ignore_tc;
-  o.dnssec_ok = s.dnssec;
-  if (s.edns || s.dnssec) o.edns_bufsize = s.bufsize;
   o.timeout = milliseconds(s.time_s * 1000);
   o.tries = s.tries;
   return o;
@@ -97,16 +104,14 @@ std::string carrying_peer(const Config& config, const IpAddress& server) {
   return text;
 }
 
-// dig reports every try that got no reply, so Resolver::query is asked one try at a time.
-Result<dns::Resolver::Reply> ask_with_tries(RunContext& ctx, dns::Resolver& resolver,
-                                            const IpAddress& server, uint16_t port,
-                                            const std::string& name,
-                                            dns::Resolver::QueryOptions options) {
+// dig reports every try that got no reply, so query_dns is asked one try at a time.
+Result<DnsReply> ask_with_tries(RunContext& ctx, const IpAddress& server, uint16_t port,
+                                std::span<const uint8_t> query, DnsQueryOptions options) {
   int tries = std::max(1, options.tries);
   options.tries = 1;
   std::optional<Error> last;
   for (int t = 0; t < tries; ++t) {
-    auto reply = resolver.query(server, name, options);
+    auto reply = ctx.tunnel.query_dns(Endpoint{server, port}, query, options);
     if (reply || reply.error().code == ErrorCode::kInvalidArgument) return reply;
     last = reply.error();
     ctx.diag.info(last->message);
@@ -118,41 +123,6 @@ Result<dns::Resolver::Reply> ask_with_tries(RunContext& ctx, dns::Resolver& reso
 
 }  // namespace
 
-Result<Fd> TunnelTransport::open_udp(const IpAddress& server, uint16_t port) {
-  DialOptions o;
-  o.numeric_only = true;
-  auto c = tunnel_.dial_udp(server.to_string(), port, o);
-  if (!c) return c.error();
-  return std::move(c->fd);
-}
-
-Result<Fd> TunnelTransport::open_tcp(const IpAddress& server, uint16_t port, milliseconds timeout) {
-  DialOptions o;
-  o.numeric_only = true;
-  o.timeout = timeout;
-  o.attempt_timeout = timeout;
-  auto c = tunnel_.dial_tcp(server.to_string(), port, o);
-  if (!c) return c.error();
-  return std::move(c->fd);
-}
-
-std::vector<std::string> search_candidates(const std::string& name,
-                                           const std::vector<std::string>& search, int ndots) {
-  if (name.empty() || name.back() == '.' || search.empty()) return {name};
-  std::vector<std::string> with_domains;
-  for (const auto& d : search) {
-    std::string domain = d;
-    while (!domain.empty() && domain.back() == '.') domain.pop_back();
-    if (!domain.empty()) with_domains.push_back(name + "." + domain + ".");
-  }
-  std::vector<std::string> out;
-  bool enough_dots = std::count(name.begin(), name.end(), '.') >= ndots;
-  if (enough_dots) out.push_back(name);
-  out.insert(out.end(), with_domains.begin(), with_domains.end());
-  if (!enough_dots) out.push_back(name);
-  return out;
-}
-
 int run_query(RunContext& ctx, const Query& q, bool first) {
   const QuerySettings& s = q.settings;
   auto servers = pick_servers(ctx, q);
@@ -161,31 +131,33 @@ int run_query(RunContext& ctx, const Query& q, bool first) {
     return servers.error().code == ErrorCode::kInvalidArgument ? EXIT_USAGE : EXIT_INTERNAL;
   }
   std::vector<std::string> names = s.search && !q.reverse
-                                       ? search_candidates(q.name, ctx.config.interface.dns_search)
+                                       ? dns_search_names(q.name, ctx.config.interface.dns_search)
                                        : std::vector<std::string>{q.name};
   auto options = query_options(q);
   std::string what = type_name(q.qtype) + " " + class_name(q.qclass);
   bool any_reply = false;
   for (size_t n = 0; n < names.size(); ++n) {
     const std::string& name = names[n];
+    auto wire = build_dns_query(question(q, name));
+    if (!wire) {
+      ctx.diag.error("'" + name + "' is not a legal name: " + wire.error().message);
+      return EXIT_INTERNAL;
+    }
     for (const IpAddress& server : servers->addresses) {
-      dns::ResolverConfig rc;
-      rc.port = s.port;
-      dns::Resolver resolver(rc, ctx.transport);
       ctx.diag.info("query " + name + " " + what + " to " + server_text(server, s.port) +
                     (options.tcp ? " over TCP" : " over UDP") + " via " +
                     carrying_peer(ctx.config, server));
-      auto reply = ask_with_tries(ctx, resolver, server, s.port, name, options);
+      auto reply = ask_with_tries(ctx, server, s.port, *wire, options);
       if (!reply) {
         const Error& e = reply.error();
         if (e.code == ErrorCode::kInvalidArgument) {
-          ctx.diag.error("'" + name + "' is not a legal name: " + e.message);
+          ctx.diag.error("'" + name + "' cannot be asked: " + e.message);
           return EXIT_INTERNAL;
         }
         continue;  // the failed tries are reported; on to the next address
       }
       any_reply = true;
-      bool truncated_first = reply->via_tcp && !options.tcp;
+      bool truncated_first = reply->truncated_udp_first;
       ctx.diag.info("reply from " + server_text(server, s.port) + " in " +
                     std::to_string(reply->rtt.count() / 1000) + " ms over " +
                     (reply->via_tcp ? "TCP" : "UDP") +

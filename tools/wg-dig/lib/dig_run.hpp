@@ -1,6 +1,7 @@
 // Running wg-dig's queries over an open tunnel: pick the server (@server or the first DNS= of
-// the config, a name resolved through the tunnel), walk the search list with +search, send
-// the query with dns::Resolver::query over the tunnel's fds and print the reply as dig does.
+// the config, a name resolved through the tunnel), walk the search list with +search
+// (wgnet::dns_search_names), send the query with Tunnel::query_dns and print the reply as dig
+// does. Only libwgnet's public API.
 #pragma once
 
 #include <ctime>
@@ -11,7 +12,6 @@
 
 #include "diagnostics.hpp"
 #include "dig_options.hpp"
-#include "dns/resolver.hpp"
 #include "wgnet/config.hpp"
 #include "wgnet/tunnel.hpp"
 
@@ -24,22 +24,9 @@ inline constexpr int EXIT_BATCH_FILE = 8;
 inline constexpr int EXIT_NO_REPLY = 9;
 inline constexpr int EXIT_INTERNAL = 10;
 
-// dns::Transport over a Tunnel's public API: connected UDP and TCP fds to an IP literal.
-class TunnelTransport final : public dns::Transport {
- public:
-  explicit TunnelTransport(Tunnel& tunnel) : tunnel_(tunnel) {}
-  Result<Fd> open_udp(const IpAddress& server, uint16_t port) override;
-  Result<Fd> open_tcp(const IpAddress& server, uint16_t port,
-                      std::chrono::milliseconds timeout) override;
-
- private:
-  Tunnel& tunnel_;
-};
-
 struct RunContext {
   const Config& config;
   Tunnel& tunnel;
-  dns::Transport& transport;
   const tools::Diagnostics& diag;
   std::function<void(std::string_view)> out;  // stdout
   std::function<std::time_t()> now = [] { return std::time(nullptr); };
@@ -52,11 +39,5 @@ int run_query(RunContext& ctx, const Query& query, bool first);
 
 // Runs all queries in order; the status is that of the last query that failed, else 0.
 int run_queries(RunContext& ctx, const std::vector<Query>& queries);
-
-// The names +search tries for `name`, in order: a name with a trailing dot as it is; one with
-// at least `ndots` dots first as it is, then with each search domain; a shorter one with each
-// domain first, then as it is.
-std::vector<std::string> search_candidates(const std::string& name,
-                                           const std::vector<std::string>& search, int ndots = 1);
 
 }  // namespace wgnet::dig
