@@ -2,16 +2,19 @@
 // fed by callbacks that run on the event loop.
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 
 #include "io/loop_call.hpp"
 #include "io/tunnel_impl.hpp"
+#include "io/tunnel_link.hpp"
 
 namespace wgnet::io {
 
@@ -20,64 +23,135 @@ namespace {
 using std::chrono::milliseconds;
 
 // A queue filled on the loop thread and drained by a caller thread, with a bound so that a
-// caller that stops draining cannot make the loop hold unbounded memory.
+// caller that stops draining cannot make the loop hold unbounded memory. Its eventfd (semaphore
+// mode: one count per item) is what a caller polls; closing empties the queue, wakes every
+// waiter and leaves the eventfd readable for good.
 template <class T>
-class HandoffQueue {
+class HandoffQueue final : public Closable {
  public:
-  explicit HandoffQueue(size_t limit) : limit_(limit) {}
+  explicit HandoffQueue(size_t limit)
+      : limit_(limit), ready_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE)) {}
+  bool pollable() const { return static_cast<bool>(ready_); }
+  int fd() const { return ready_.get(); }
+
   bool push(T item) {
     {
       std::lock_guard lock(mu_);
-      if (items_.size() >= limit_) return false;
+      if (closed_ || items_.size() >= limit_) return false;
       items_.push_back(std::move(item));
+      signal();
     }
     cv_.notify_one();
     return true;
   }
+  enum class Status { kItem, kTimeout, kClosed };
   // timeout 0 waits forever.
-  std::optional<T> pop(milliseconds timeout) {
+  Status pop(milliseconds timeout, T& out) {
     std::unique_lock lock(mu_);
-    auto ready = [this] { return !items_.empty(); };
+    auto ready = [this] { return closed_ || !items_.empty(); };
     if (timeout.count() == 0) {
       cv_.wait(lock, ready);
     } else if (!cv_.wait_for(lock, timeout, ready)) {
-      return std::nullopt;
+      return Status::kTimeout;
     }
-    T item = std::move(items_.front());
+    if (closed_) return Status::kClosed;
+    out = std::move(items_.front());
     items_.pop_front();
-    return item;
+    uint64_t one;
+    (void)!::read(ready_.get(), &one, sizeof one);
+    return Status::kItem;
+  }
+  void close() override {
+    std::deque<T> dropped;  // destroyed outside the lock (connections close their fds)
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return;
+      closed_ = true;
+      dropped.swap(items_);
+      signal();
+    }
+    cv_.notify_all();
   }
 
  private:
+  void signal() {
+    uint64_t one = 1;
+    (void)!::write(ready_.get(), &one, sizeof one);
+  }
+
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<T> items_;
+  bool closed_ = false;
   size_t limit_;
+  Fd ready_;
+};
+
+// The part both handles share: the link to the tunnel, the id of the stack's binding, the queue,
+// and closing once.
+template <class T>
+class QueueHandle {
+ public:
+  QueueHandle(std::shared_ptr<TunnelLink> link, uint32_t id, Endpoint local,
+              std::shared_ptr<HandoffQueue<T>> queue)
+      : link_(std::move(link)), id_(id), local_(local), queue_(std::move(queue)) {}
+
+  // Waits for the next item; the errors name `what` ("connection to 10.0.0.1:80").
+  Result<T> next(milliseconds timeout, const std::string& call, const std::string& what) {
+    if (link_->on_loop_thread()) return called_on_loop_thread(call);
+    T item;
+    switch (queue_->pop(timeout, item)) {
+      case HandoffQueue<T>::Status::kItem:
+        return item;
+      case HandoffQueue<T>::Status::kTimeout:
+        return make_error(ErrorCode::kTimeout, "no " + what + " within the timeout");
+      case HandoffQueue<T>::Status::kClosed:
+        break;
+    }
+    if (!link_->is_open()) return TunnelLink::closed_error();
+    return make_error(ErrorCode::kClosed, local_.to_string() + " has been closed");
+  }
+
+  // Wakes waiters first, then gives the binding back to the stack (if the tunnel is still open).
+  template <class Unbind>
+  void close_once(Unbind unbind) {
+    queue_->close();
+    if (closed_.exchange(true)) return;
+    (void)link_->on_stack([&](NetstackHost& stack) -> Result<void> {
+      unbind(stack, id_);
+      return {};
+    });
+  }
+
+  const std::shared_ptr<TunnelLink>& link() const { return link_; }
+  uint32_t id() const { return id_; }
+  Endpoint local() const { return local_; }
+  int fd() const { return queue_->fd(); }
+
+ private:
+  std::shared_ptr<TunnelLink> link_;
+  uint32_t id_;
+  Endpoint local_;
+  std::shared_ptr<HandoffQueue<T>> queue_;
+  std::atomic<bool> closed_{false};
 };
 
 class TunnelTcpListener final : public TcpListener {
  public:
-  TunnelTcpListener(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
-                    std::shared_ptr<HandoffQueue<Connection>> queue)
-      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
-  ~TunnelTcpListener() override {
-    call_on_loop(loop_, [this] { stack_.close_listener(id_); });
-  }
-  Endpoint local() const override { return local_; }
+  template <class... Args>
+  explicit TunnelTcpListener(Args&&... args) : handle_(std::forward<Args>(args)...) {}
+  ~TunnelTcpListener() override { close(); }
+  Endpoint local() const override { return handle_.local(); }
   Result<Connection> accept(milliseconds timeout) override {
-    auto conn = queue_->pop(timeout);
-    if (!conn)
-      return make_error(ErrorCode::kTimeout,
-                        "no connection to " + local_.to_string() + " within the timeout");
-    return std::move(*conn);
+    return handle_.next(timeout, "accept", "connection to " + local().to_string());
+  }
+  int fd() const override { return handle_.fd(); }
+  void close() override {
+    handle_.close_once([](NetstackHost& stack, uint32_t id) { stack.close_listener(id); });
   }
 
  private:
-  EventLoop& loop_;
-  NetstackHost& stack_;
-  uint32_t id_;
-  Endpoint local_;
-  std::shared_ptr<HandoffQueue<Connection>> queue_;
+  QueueHandle<Connection> handle_;
 };
 
 struct Datagram {
@@ -87,31 +161,32 @@ struct Datagram {
 
 class TunnelUdpSocket final : public UdpSocket {
  public:
-  TunnelUdpSocket(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
-                  std::shared_ptr<HandoffQueue<Datagram>> queue)
-      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
-  ~TunnelUdpSocket() override {
-    call_on_loop(loop_, [this] { stack_.close_udp(id_); });
-  }
-  Endpoint local() const override { return local_; }
+  template <class... Args>
+  explicit TunnelUdpSocket(Args&&... args) : handle_(std::forward<Args>(args)...) {}
+  ~TunnelUdpSocket() override { close(); }
+  Endpoint local() const override { return handle_.local(); }
   Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from, milliseconds timeout) override {
-    auto d = queue_->pop(timeout);
-    if (!d) return make_error(ErrorCode::kTimeout, "no datagram within the timeout");
+    auto d = handle_.next(timeout, "recv_from", "datagram to " + local().to_string());
+    if (!d) return d.error();
     from = d->from;
     size_t n = std::min(buf.size(), d->data.size());
     std::copy_n(d->data.begin(), n, buf.begin());
     return n;
   }
   Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) override {
-    return call_on_loop(loop_, [&] { return stack_.udp_send_to(id_, to, data); });
+    if (closed_) return make_error(ErrorCode::kClosed, local().to_string() + " has been closed");
+    return handle_.link()->on_stack(
+        [&](NetstackHost& stack) { return stack.udp_send_to(handle_.id(), to, data); });
+  }
+  int fd() const override { return handle_.fd(); }
+  void close() override {
+    closed_ = true;
+    handle_.close_once([](NetstackHost& stack, uint32_t id) { stack.close_udp(id); });
   }
 
  private:
-  EventLoop& loop_;
-  NetstackHost& stack_;
-  uint32_t id_;
-  Endpoint local_;
-  std::shared_ptr<HandoffQueue<Datagram>> queue_;
+  QueueHandle<Datagram> handle_;
+  std::atomic<bool> closed_{false};
 };
 
 // Datagrams queued for a caller that has not read them yet; more are dropped, as a kernel
@@ -119,13 +194,25 @@ class TunnelUdpSocket final : public UdpSocket {
 constexpr size_t kUdpQueueLimit = 1024;
 constexpr size_t kAcceptBacklog = 128;
 
+// A new queue watched by the tunnel's link; an error if no eventfd could be had.
+template <class T>
+Result<std::shared_ptr<HandoffQueue<T>>> make_queue(TunnelLink& link, size_t limit) {
+  auto queue = std::make_shared<HandoffQueue<T>>(limit);
+  if (!queue->pollable())
+    return make_error(ErrorCode::kIo, std::string("eventfd: ") + std::strerror(errno));
+  link.watch(queue);
+  return queue;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& address,
                                                             uint16_t port) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
-  auto queue = std::make_shared<HandoffQueue<Connection>>(kAcceptBacklog);
+  auto made = make_queue<Connection>(*link_, kAcceptBacklog);
+  if (!made) return made.error();
+  auto queue = std::move(*made);
   Endpoint bound;
   auto id = call_on_loop(*loop_, [&] {
     return netstack_->listen_tcp(
@@ -134,14 +221,15 @@ Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& a
   if (!id) return id.error();
   log(LogLevel::kDebug, "listening on " + bound.to_string());
   return std::unique_ptr<TcpListener>(
-      std::make_unique<TunnelTcpListener>(*loop_, *netstack_, *id, bound, queue));
+      std::make_unique<TunnelTcpListener>(link_, *id, bound, queue));
 }
 
-Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address,
-                                                        uint16_t port) {
+Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address, uint16_t port) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
-  auto queue = std::make_shared<HandoffQueue<Datagram>>(kUdpQueueLimit);
+  auto made = make_queue<Datagram>(*link_, kUdpQueueLimit);
+  if (!made) return made.error();
+  auto queue = std::move(*made);
   Endpoint bound;
   auto id = call_on_loop(*loop_, [&] {
     return netstack_->bind_udp(
@@ -152,8 +240,7 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
         &bound);
   });
   if (!id) return id.error();
-  return std::unique_ptr<UdpSocket>(
-      std::make_unique<TunnelUdpSocket>(*loop_, *netstack_, *id, bound, queue));
+  return std::unique_ptr<UdpSocket>(std::make_unique<TunnelUdpSocket>(link_, *id, bound, queue));
 }
 
 // nc -u -l: the first datagram's sender becomes the only remote, and from then on the caller
@@ -161,6 +248,7 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
 // binding: unlike SOCK_DGRAM, the loop end sees the caller close its end).
 Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint16_t port,
                                                 milliseconds timeout) {
+  if (link_->on_loop_thread()) return called_on_loop_thread("listen_udp_first");
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
   int pair[2];
