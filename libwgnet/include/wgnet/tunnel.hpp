@@ -158,7 +158,7 @@ class WGNET_API TcpListener {
   // the listener is closed (accept then returns kClosed at once). Owned by the listener.
   virtual int fd() const = 0;
   // Stops listening and wakes every accept waiting on this listener (they return kClosed);
-  // connections not yet accepted are reset. Any thread; idempotent.
+  // connections not yet accepted are closed. Any thread; idempotent.
   virtual void close() = 0;
 };
 

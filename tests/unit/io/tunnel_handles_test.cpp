@@ -27,7 +27,14 @@ TEST_F(SelfTunnel, HandlesThatOutliveTheTunnelAnswerClosed) {
   auto socket = tunnel->bind_udp("", 9001);
   ASSERT_TRUE(listener) << listener.error().message;
   ASSERT_TRUE(socket) << socket.error().message;
+  auto echo = tunnel->dial_tcp("10.98.0.1", 7, {});
+  ASSERT_TRUE(echo) << echo.error().message;
   tunnel.reset();
+
+  // A connection's fd stays a valid descriptor that now reads end-of-file (or an error).
+  ASSERT_TRUE(readable(echo->fd.get(), 2s));
+  char byte;
+  EXPECT_LE(::read(echo->fd.get(), &byte, 1), 0);
 
   auto conn = (*listener)->accept(100ms);
   ASSERT_FALSE(conn);
