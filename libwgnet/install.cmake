@@ -23,5 +23,6 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/wgnetConfig.cmake
 
 # wgnet.pc finds the prefix from its own directory, so an installed tree can be moved.
 file(RELATIVE_PATH wgnet_pc_to_prefix /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" wgnet_pc_to_prefix "${wgnet_pc_to_prefix}")
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/wgnet.pc.in ${CMAKE_CURRENT_BINARY_DIR}/wgnet.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/wgnet.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
