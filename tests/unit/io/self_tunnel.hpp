@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -87,12 +88,13 @@ inline std::unique_ptr<wgnet::Tunnel> open_server_tunnel(const std::string& text
 }
 
 // Child: a tunnel that echoes TCP on port 7 (one connection at a time) and UDP on port 7,
-// for at most `seconds`.
-[[noreturn]] inline void run_echo_server(const std::string& text, int seconds) {
+// for at most `seconds`. Writes a byte to `ready_fd` once both ports are open.
+[[noreturn]] inline void run_echo_server(const std::string& text, int seconds, int ready_fd) {
   auto tunnel = open_server_tunnel(text, seconds);
   auto udp = tunnel->bind_udp("", 7);
   auto listener = tunnel->listen_tcp("", 7);
   if (!listener || !udp) _exit(12);
+  (void)!::write(ready_fd, "r", 1);
   std::thread udp_echo([&] {
     std::vector<uint8_t> buf(65536);
     for (;;) {
@@ -116,10 +118,21 @@ inline std::unique_ptr<wgnet::Tunnel> open_server_tunnel(const std::string& text
 
 class SelfTunnel : public ::testing::Test {
  protected:
+  // Returns once the child's echo ports are open (or it failed): a client dialling as soon as
+  // the handshake completes must not meet a port that is not listening yet.
   void start_server(const std::string& text) {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
     child_ = fork();
     ASSERT_GE(child_, 0);
-    if (child_ == 0) run_echo_server(text, 60);
+    if (child_ == 0) {
+      ::close(ready[0]);
+      run_echo_server(text, 60, ready[1]);
+    }
+    ::close(ready[1]);
+    pollfd p{ready[0], POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, 10000), 1) << "the echo server did not start";
+    ::close(ready[0]);
   }
   // Starts the echo server in a child process and opens the client's tunnel to it.
   std::unique_ptr<wgnet::Tunnel> connect_pair(bool wrong_server_key = false,
