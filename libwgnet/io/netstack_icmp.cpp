@@ -60,8 +60,10 @@ IcmpEchoPcb::IcmpEchoPcb(raw_pcb* pcb, IpAddress target, uint16_t identifier, Re
     : pcb_(pcb), target_(target), identifier_(identifier), on_reply_(std::move(on_reply)) {}
 
 IcmpEchoPcb::~IcmpEchoPcb() {
-  raw_remove(pcb_);
+  if (pcb_ != nullptr) raw_remove(pcb_);
 }
+
+void IcmpEchoPcb::forget_stack() { pcb_ = nullptr; }
 
 Result<void> IcmpEchoPcb::send(uint16_t sequence, size_t payload_size) {
   const std::string what = "ICMP echo to " + target_.to_string();

@@ -32,6 +32,9 @@ class IcmpEchoPcb {
   IcmpEchoPcb(const IcmpEchoPcb&) = delete;
   IcmpEchoPcb& operator=(const IcmpEchoPcb&) = delete;
 
+  // The stack is gone (its tunnel closed): the destructor must not hand the pcb back to it.
+  void forget_stack();
+
   // One echo request, stamped with the loop's clock now.
   Result<void> send(uint16_t sequence, size_t payload_size);
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <algorithm>
 
-#include "io/sockaddr.hpp"
+#include "wgnet/sockaddr.hpp"
 
 namespace wgnet::io {
 
@@ -41,7 +41,8 @@ uint16_t bound_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  return from_sockaddr(ss).port;
+  auto bound = from_sockaddr(reinterpret_cast<const sockaddr*>(&ss), len);
+  return bound ? bound->port : 0;
 }
 
 }  // namespace
@@ -192,7 +193,9 @@ size_t OuterSocket::receive_batch(int fd, const Receiver& on_datagram) {
       }
     }
     rx_bytes_ += len;
-    Endpoint from = from_sockaddr(addrs[i]);
+    Endpoint from = from_sockaddr(reinterpret_cast<const sockaddr*>(&addrs[i]),
+                                  msgs[i].msg_hdr.msg_namelen)
+                        .value_or(Endpoint{});
     uint8_t* base = buffers_.data() + static_cast<size_t>(i) * slot_size_;
     for (size_t off = 0; off < len; off += segment) {
       on_datagram({base + off, std::min(segment, len - off)}, from);

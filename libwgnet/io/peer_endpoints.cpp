@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-#include "io/sockaddr.hpp"
+#include "wgnet/sockaddr.hpp"
 
 namespace wgnet::io {
 
@@ -50,12 +50,10 @@ Result<std::vector<Endpoint>> resolve_peer_endpoint(const EndpointSpec& spec, in
     if (rc == 0) {
       std::vector<Endpoint> found;
       for (addrinfo* ai = list.get(); ai; ai = ai->ai_next) {
-        sockaddr_storage ss{};
-        std::copy_n(reinterpret_cast<const uint8_t*>(ai->ai_addr),
-                    std::min<size_t>(ai->ai_addrlen, sizeof ss), reinterpret_cast<uint8_t*>(&ss));
-        Endpoint ep = from_sockaddr(ss);
-        ep.port = spec.port;
-        if (std::find(found.begin(), found.end(), ep) == found.end()) found.push_back(ep);
+        auto ep = from_sockaddr(ai->ai_addr, ai->ai_addrlen);
+        if (!ep) continue;
+        ep->port = spec.port;
+        if (std::find(found.begin(), found.end(), *ep) == found.end()) found.push_back(*ep);
       }
       if (!found.empty()) return interleave(found);
     }

@@ -39,8 +39,10 @@ bool family_allows(AddressFamily family, const IpAddress& ip) {
 
 }  // namespace
 
-TunnelImpl::TunnelImpl(PassKey, const Config& config, TunnelOptions options)
-    : config_(config), options_(std::move(options)), opened_at_(SteadyClock::now()) {
+TunnelImpl::TunnelImpl(PassKey, SingleTunnelClaim claim, const Config& config,
+                       TunnelOptions options)
+    : claim_(std::move(claim)),
+      config_(config), options_(std::move(options)), opened_at_(SteadyClock::now()) {
   for (core::PeerIndex i = 0; i < config_.peers.size(); ++i)
     for (const auto& prefix : config_.peers[i].allowed_ips) routes_.insert(prefix, i);
 }
@@ -54,7 +56,10 @@ Result<std::unique_ptr<Tunnel>> TunnelImpl::open(const Config& config, TunnelOpt
                       config.source +
                           ": no address for the tunnel: give one with Address= in [Interface] "
                           "(UAPI form: an address= line)");
-  auto tunnel = std::make_unique<TunnelImpl>(PassKey{}, config, std::move(options));
+  auto claim = SingleTunnelClaim::take();
+  if (!claim) return claim.error();
+  auto tunnel =
+      std::make_unique<TunnelImpl>(PassKey{}, std::move(*claim), config, std::move(options));
   if (auto started = tunnel->start(); !started) return started.error();
   return std::unique_ptr<Tunnel>(std::move(tunnel));
 }
@@ -145,12 +150,16 @@ Result<void> TunnelImpl::start() {
     return {};
   });
   if (!ready) return ready.error();
+  link_ = std::make_shared<TunnelLink>(*loop_, *netstack_, thread_.get_id());
+
   dns_config_.servers = config_.interface.dns_servers;
   dns_config_.search = config_.interface.dns_search;
   return {};
 }
 
 TunnelImpl::~TunnelImpl() {
+  // Listeners and sockets that outlive us answer kClosed from now on (see tunnel_link.hpp).
+  if (link_) link_->close();
   if (loop_ && thread_.joinable()) {
     // Give the loop two more iterations: connections the caller has just closed are then seen
     // and end with a FIN (which leaves in that iteration's flush), not with the RST of a stack
@@ -261,6 +270,8 @@ Result<void> TunnelImpl::wait_handshake() {
 }
 
 Result<void> TunnelImpl::wait_handshake_until(const std::optional<Budget>& budget) {
+  // Every call that waits for the network starts here (dial_*, resolve, wait_handshake).
+  if (link_->on_loop_thread()) return called_on_loop_thread("a wgnet::Tunnel call that waits");
   std::unique_lock lock(mu_);
   auto deadline = opened_at_ + options_.handshake_timeout;
   milliseconds waited = options_.handshake_timeout;

@@ -21,6 +21,8 @@
 #include "io/os_environment.hpp"
 #include "io/outer_socket.hpp"
 #include "io/peer_endpoints.hpp"
+#include "io/single_tunnel.hpp"
+#include "io/tunnel_link.hpp"
 #include "wgnet/tunnel.hpp"
 
 namespace wgnet::io {
@@ -34,9 +36,11 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
 
  public:
   static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
-  TunnelImpl(PassKey, const Config& config, TunnelOptions options);
+  TunnelImpl(PassKey, SingleTunnelClaim claim, const Config& config, TunnelOptions options);
   ~TunnelImpl() override;
 
+  using Tunnel::dial_tcp;  // and the Endpoint overloads
+  using Tunnel::dial_udp;
   Result<void> wait_handshake() override;
   Result<Connection> dial_tcp(const std::string& host, uint16_t port,
                               const DialOptions& options) override;
@@ -84,6 +88,9 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
   Error explain_dial_failure(Error error) const;
   void log_plan(DialPlan& plan) const;
 
+  // First, so it is given back last: until the loop thread has stopped, this process's lwIP
+  // belongs to this tunnel.
+  SingleTunnelClaim claim_;
   Config config_;
   core::AllowedIps routes_;  // the peers' AllowedIPs, for the dial-time route check
   TunnelOptions options_;
@@ -100,6 +107,8 @@ class TunnelImpl final : public Tunnel, private core::DeviceSink {
 
   dns::ResolverConfig dns_config_;
   std::unique_ptr<DnsDriver> dns_;  // loop thread once started
+  // What listeners and UDP sockets hold; closed first thing in the destructor.
+  std::shared_ptr<TunnelLink> link_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -6,6 +6,7 @@
 #include "io/loop_call.hpp"
 #include "io/netstack_icmp.hpp"
 #include "io/tunnel_impl.hpp"
+#include "io/tunnel_link.hpp"
 
 namespace wgnet {
 
@@ -37,17 +38,26 @@ constexpr size_t kReplyQueueLimit = 1024;
 
 using ReplyQueue = HandoffQueue<PingReply>;
 
+// Holds the tunnel's link, not the tunnel: a pinger may outlive its Tunnel and then answers
+// kClosed (its queue is watched by the link, so a blocked receive wakes up).
 class TunnelPinger final : public Pinger {
  public:
-  TunnelPinger(EventLoop& loop, std::unique_ptr<IcmpEchoPcb> pcb, IpAddress target,
-               uint16_t identifier, std::shared_ptr<ReplyQueue> replies)
-      : loop_(loop),
+  TunnelPinger(std::shared_ptr<TunnelLink> link, std::unique_ptr<IcmpEchoPcb> pcb,
+               IpAddress target, uint16_t identifier, std::shared_ptr<ReplyQueue> replies)
+      : link_(std::move(link)),
         pcb_(std::move(pcb)),
         target_(target),
         identifier_(identifier),
         replies_(std::move(replies)) {}
   ~TunnelPinger() override {
-    call_on_loop(loop_, [this] { pcb_.reset(); });
+    replies_->close();
+    // The pcb belongs to lwIP's lists: freed on the loop while the tunnel runs. After the tunnel
+    // closed, lwIP and its lists are gone with it and the pcb must not be touched.
+    auto freed = link_->on_stack([this](NetstackHost&) -> Result<void> {
+      pcb_.reset();
+      return {};
+    });
+    if (!freed) pcb_->forget_stack();
   }
   IpAddress target() const override { return target_; }
   uint16_t identifier() const override { return identifier_; }
@@ -57,16 +67,25 @@ class TunnelPinger final : public Pinger {
                         "ICMP echo to " + target_.to_string() + ": " +
                             std::to_string(payload_size) + " data bytes are too many (at most " +
                             std::to_string(IcmpEchoPcb::max_payload(target_)) + ")");
-    return call_on_loop(loop_, [&] { return pcb_->send(sequence, payload_size); });
+    return link_->on_stack(
+        [&](NetstackHost&) -> Result<void> { return pcb_->send(sequence, payload_size); });
   }
   Result<PingReply> receive(std::chrono::milliseconds timeout) override {
-    auto reply = replies_->pop(timeout);
-    if (!reply) return make_error(ErrorCode::kTimeout, "no echo reply from " + target_.to_string());
-    return *reply;
+    if (link_->on_loop_thread()) return called_on_loop_thread("Pinger::receive");
+    PingReply reply;
+    switch (replies_->pop(timeout, reply)) {
+      case ReplyQueue::Status::kItem:
+        return reply;
+      case ReplyQueue::Status::kTimeout:
+        return make_error(ErrorCode::kTimeout, "no echo reply from " + target_.to_string());
+      case ReplyQueue::Status::kClosed:
+        break;
+    }
+    return TunnelLink::closed_error();
   }
 
  private:
-  EventLoop& loop_;
+  std::shared_ptr<TunnelLink> link_;
   std::unique_ptr<IcmpEchoPcb> pcb_;  // touched on the loop only
   IpAddress target_;
   uint16_t identifier_;
@@ -94,14 +113,15 @@ Result<std::unique_ptr<Pinger>> TunnelImpl::open_pinger(const IpAddress& to) {
                                                (to.is_v4() ? "4" : "6") +
                                                " address (see Address= in " + config_.source + ")");
   auto replies = std::make_shared<ReplyQueue>(kReplyQueueLimit);
+  link_->watch(replies);
   uint16_t identifier = random_identifier();
-  auto pcb = call_on_loop(*loop_, [&] {
+  auto pcb = link_->on_stack([&](NetstackHost&) {
     return IcmpEchoPcb::open(to, identifier,
                              [replies](const PingReply& reply) { replies->push(reply); });
   });
   if (!pcb) return pcb.error();
   return std::unique_ptr<Pinger>(
-      std::make_unique<TunnelPinger>(*loop_, std::move(*pcb), to, identifier, replies));
+      std::make_unique<TunnelPinger>(link_, std::move(*pcb), to, identifier, replies));
 }
 
 }  // namespace wgnet::io

@@ -2,8 +2,10 @@
 // fed by callbacks that run on the event loop.
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -12,6 +14,7 @@
 #include "io/handoff_queue.hpp"
 #include "io/loop_call.hpp"
 #include "io/tunnel_impl.hpp"
+#include "io/tunnel_link.hpp"
 
 namespace wgnet::io {
 
@@ -19,29 +22,71 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// The part both handles share: the link to the tunnel, the id of the stack's binding, the queue,
+// and closing once.
+template <class T>
+class QueueHandle {
+ public:
+  QueueHandle(std::shared_ptr<TunnelLink> link, uint32_t id, Endpoint local,
+              std::shared_ptr<HandoffQueue<T>> queue)
+      : link_(std::move(link)), id_(id), local_(local), queue_(std::move(queue)) {}
+
+  // Waits for the next item; the errors name `what` ("connection to 10.0.0.1:80").
+  Result<T> next(milliseconds timeout, const std::string& call, const std::string& what) {
+    if (link_->on_loop_thread()) return called_on_loop_thread(call);
+    T item;
+    switch (queue_->pop(timeout, item)) {
+      case HandoffQueue<T>::Status::kItem:
+        return item;
+      case HandoffQueue<T>::Status::kTimeout:
+        return make_error(ErrorCode::kTimeout, "no " + what + " within the timeout");
+      case HandoffQueue<T>::Status::kClosed:
+        break;
+    }
+    if (!link_->is_open()) return TunnelLink::closed_error();
+    return make_error(ErrorCode::kClosed, local_.to_string() + " has been closed");
+  }
+
+  // Wakes waiters first, then gives the binding back to the stack (if the tunnel is still open).
+  template <class Unbind>
+  void close_once(Unbind unbind) {
+    queue_->close();
+    if (closed_.exchange(true)) return;
+    (void)link_->on_stack([&](NetstackHost& stack) -> Result<void> {
+      unbind(stack, id_);
+      return {};
+    });
+  }
+
+  const std::shared_ptr<TunnelLink>& link() const { return link_; }
+  uint32_t id() const { return id_; }
+  Endpoint local() const { return local_; }
+  int fd() const { return queue_->fd(); }
+
+ private:
+  std::shared_ptr<TunnelLink> link_;
+  uint32_t id_;
+  Endpoint local_;
+  std::shared_ptr<HandoffQueue<T>> queue_;
+  std::atomic<bool> closed_{false};
+};
+
 class TunnelTcpListener final : public TcpListener {
  public:
-  TunnelTcpListener(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
-                    std::shared_ptr<HandoffQueue<Connection>> queue)
-      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
-  ~TunnelTcpListener() override {
-    call_on_loop(loop_, [this] { stack_.close_listener(id_); });
-  }
-  Endpoint local() const override { return local_; }
+  template <class... Args>
+  explicit TunnelTcpListener(Args&&... args) : handle_(std::forward<Args>(args)...) {}
+  ~TunnelTcpListener() override { close(); }
+  Endpoint local() const override { return handle_.local(); }
   Result<Connection> accept(milliseconds timeout) override {
-    auto conn = queue_->pop(timeout);
-    if (!conn)
-      return make_error(ErrorCode::kTimeout,
-                        "no connection to " + local_.to_string() + " within the timeout");
-    return std::move(*conn);
+    return handle_.next(timeout, "accept", "connection to " + local().to_string());
+  }
+  int fd() const override { return handle_.fd(); }
+  void close() override {
+    handle_.close_once([](NetstackHost& stack, uint32_t id) { stack.close_listener(id); });
   }
 
  private:
-  EventLoop& loop_;
-  NetstackHost& stack_;
-  uint32_t id_;
-  Endpoint local_;
-  std::shared_ptr<HandoffQueue<Connection>> queue_;
+  QueueHandle<Connection> handle_;
 };
 
 struct Datagram {
@@ -51,31 +96,32 @@ struct Datagram {
 
 class TunnelUdpSocket final : public UdpSocket {
  public:
-  TunnelUdpSocket(EventLoop& loop, NetstackHost& stack, uint32_t id, Endpoint local,
-                  std::shared_ptr<HandoffQueue<Datagram>> queue)
-      : loop_(loop), stack_(stack), id_(id), local_(local), queue_(std::move(queue)) {}
-  ~TunnelUdpSocket() override {
-    call_on_loop(loop_, [this] { stack_.close_udp(id_); });
-  }
-  Endpoint local() const override { return local_; }
+  template <class... Args>
+  explicit TunnelUdpSocket(Args&&... args) : handle_(std::forward<Args>(args)...) {}
+  ~TunnelUdpSocket() override { close(); }
+  Endpoint local() const override { return handle_.local(); }
   Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from, milliseconds timeout) override {
-    auto d = queue_->pop(timeout);
-    if (!d) return make_error(ErrorCode::kTimeout, "no datagram within the timeout");
+    auto d = handle_.next(timeout, "recv_from", "datagram to " + local().to_string());
+    if (!d) return d.error();
     from = d->from;
     size_t n = std::min(buf.size(), d->data.size());
     std::copy_n(d->data.begin(), n, buf.begin());
     return n;
   }
   Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) override {
-    return call_on_loop(loop_, [&] { return stack_.udp_send_to(id_, to, data); });
+    if (closed_) return make_error(ErrorCode::kClosed, local().to_string() + " has been closed");
+    return handle_.link()->on_stack(
+        [&](NetstackHost& stack) { return stack.udp_send_to(handle_.id(), to, data); });
+  }
+  int fd() const override { return handle_.fd(); }
+  void close() override {
+    closed_ = true;
+    handle_.close_once([](NetstackHost& stack, uint32_t id) { stack.close_udp(id); });
   }
 
  private:
-  EventLoop& loop_;
-  NetstackHost& stack_;
-  uint32_t id_;
-  Endpoint local_;
-  std::shared_ptr<HandoffQueue<Datagram>> queue_;
+  QueueHandle<Datagram> handle_;
+  std::atomic<bool> closed_{false};
 };
 
 // Datagrams queued for a caller that has not read them yet; more are dropped, as a kernel
@@ -83,13 +129,25 @@ class TunnelUdpSocket final : public UdpSocket {
 constexpr size_t kUdpQueueLimit = 1024;
 constexpr size_t kAcceptBacklog = 128;
 
+// A new queue watched by the tunnel's link; an error if no eventfd could be had.
+template <class T>
+Result<std::shared_ptr<HandoffQueue<T>>> make_queue(TunnelLink& link, size_t limit) {
+  auto queue = std::make_shared<HandoffQueue<T>>(limit);
+  if (!queue->pollable())
+    return make_error(ErrorCode::kIo, std::string("eventfd: ") + std::strerror(errno));
+  link.watch(queue);
+  return queue;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& address,
                                                             uint16_t port) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
-  auto queue = std::make_shared<HandoffQueue<Connection>>(kAcceptBacklog);
+  auto made = make_queue<Connection>(*link_, kAcceptBacklog);
+  if (!made) return made.error();
+  auto queue = std::move(*made);
   Endpoint bound;
   auto id = call_on_loop(*loop_, [&] {
     return netstack_->listen_tcp(
@@ -98,13 +156,15 @@ Result<std::unique_ptr<TcpListener>> TunnelImpl::listen_tcp(const std::string& a
   if (!id) return id.error();
   log(LogLevel::kDebug, "listening on " + bound.to_string());
   return std::unique_ptr<TcpListener>(
-      std::make_unique<TunnelTcpListener>(*loop_, *netstack_, *id, bound, queue));
+      std::make_unique<TunnelTcpListener>(link_, *id, bound, queue));
 }
 
 Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& address, uint16_t port) {
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
-  auto queue = std::make_shared<HandoffQueue<Datagram>>(kUdpQueueLimit);
+  auto made = make_queue<Datagram>(*link_, kUdpQueueLimit);
+  if (!made) return made.error();
+  auto queue = std::move(*made);
   Endpoint bound;
   auto id = call_on_loop(*loop_, [&] {
     return netstack_->bind_udp(
@@ -115,8 +175,7 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
         &bound);
   });
   if (!id) return id.error();
-  return std::unique_ptr<UdpSocket>(
-      std::make_unique<TunnelUdpSocket>(*loop_, *netstack_, *id, bound, queue));
+  return std::unique_ptr<UdpSocket>(std::make_unique<TunnelUdpSocket>(link_, *id, bound, queue));
 }
 
 // nc -u -l: the first datagram's sender becomes the only remote, and from then on the caller
@@ -124,6 +183,7 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
 // binding: unlike SOCK_DGRAM, the loop end sees the caller close its end).
 Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint16_t port,
                                                 milliseconds timeout) {
+  if (link_->on_loop_thread()) return called_on_loop_thread("listen_udp_first");
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
   int pair[2];

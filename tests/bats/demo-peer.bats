@@ -102,6 +102,24 @@ assert_demo_ran_every_step() {
   assert_output --partial "demo: done."
 }
 
+@test "demo peer: stops within 40 ms of SIGTERM, whenever it comes (services wait, never poll)" {
+  local dir="$BATS_TEST_TMPDIR" pid start elapsed pause
+  # Three stops at different moments: a service that woke every 250 ms to look for a stop flag
+  # could be fast at one of them, never at all three.
+  for pause in 0.05 0.13 0.21; do
+    rm -f "$dir/out"
+    "$DEMO" --dir "$dir" --timeout 60 >"$dir/out" 2>"$dir/err" 3>&- &
+    pid=$!
+    wait_for 10 grep -q '^ready ' "$dir/out" || { kill "$pid"; fail "did not start: $(cat "$dir/err")"; }
+    sleep "$pause"
+    start=$(date +%s%N)
+    kill -TERM "$pid"
+    wait "$pid" || fail "exit status $? on SIGTERM"
+    elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$elapsed" -lt 40 ] || fail "took $elapsed ms to stop, $pause s after it was ready"
+  done
+}
+
 @test "scripts/demo, the README's first command, runs every step to its end" {
   [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
   run timeout -k 5 300 env WGNET_BUILD="$wgnc__build" "$WGNC_TOP/scripts/demo"

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string>
 
+#include "wgnet/sockaddr.hpp"
+
 namespace demo {
 
 namespace {
@@ -22,21 +24,8 @@ bool is_loopback(const wgnet::IpAddress& ip) {
 }
 
 wgnet::Fd connect_loopback(const wgnet::Endpoint& target) {
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (target.ip.is_v4()) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(target.port);
-    std::memcpy(&sin->sin_addr, target.ip.bytes.data(), 4);
-    len = sizeof *sin;
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(target.port);
-    std::memcpy(&sin6->sin6_addr, target.ip.bytes.data(), 16);
-    len = sizeof *sin6;
-  }
+  sockaddr_storage ss;
+  socklen_t len = wgnet::to_sockaddr(target, ss);
   wgnet::Fd fd(::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return {};
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) return {};
@@ -85,24 +74,27 @@ wgnet::Result<Forward> parse_forward(std::string_view text) {
     return bad("the tunnel port must be 1-65535");
   f.tunnel_port = static_cast<uint16_t>(port);
   auto target = wgnet::Endpoint::parse(text.substr(eq + 1));
-  if (!target || target->port == 0) return bad("the target must be ADDRESS:PORT, e.g. 127.0.0.1:2222");
-  if (!is_loopback(target->ip)) return bad("the target must be a loopback address (127.0.0.0/8 or ::1)");
+  if (!target || target->port == 0)
+    return bad("the target must be ADDRESS:PORT, e.g. 127.0.0.1:2222");
+  if (!is_loopback(target->ip))
+    return bad("the target must be a loopback address (127.0.0.0/8 or ::1)");
   f.target = *target;
   return f;
 }
 
-void forward_connection(wgnet::Connection conn, const wgnet::Endpoint& target,
-                        const std::atomic<bool>& stopping) {
+void forward_connection(wgnet::Connection conn, const wgnet::Endpoint& target, int stop_fd) {
   wgnet::Fd local = connect_loopback(target);
   if (!local) return;  // closing the tunnel side tells the client
   Pipe up{conn.fd.get(), local.get()};
   Pipe down{local.get(), conn.fd.get()};
-  while (!stopping && (up.open || down.open)) {
-    pollfd fds[2] = {{up.from, static_cast<short>(up.open ? POLLIN : 0), 0},
-                     {down.from, static_cast<short>(down.open ? POLLIN : 0), 0}};
-    int r = ::poll(fds, 2, 250);  // wakes to notice `stopping`
+  while (up.open || down.open) {
+    pollfd fds[3] = {{up.from, static_cast<short>(up.open ? POLLIN : 0), 0},
+                     {down.from, static_cast<short>(down.open ? POLLIN : 0), 0},
+                     {stop_fd, POLLIN, 0}};
+    int r = ::poll(fds, 3, -1);
     if (r < 0 && errno != EINTR) return;
     if (r <= 0) continue;
+    if (fds[2].revents != 0) return;
     if (up.open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) up.open = pump(up);
     if (down.open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) down.open = pump(down);
   }

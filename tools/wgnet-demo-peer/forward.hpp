@@ -4,7 +4,6 @@
 // and ::1, whatever it is asked.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -23,8 +22,7 @@ struct Forward {
 wgnet::Result<Forward> parse_forward(std::string_view text);
 
 // Connects to `target` and copies both ways until both directions are done (each EOF is passed
-// on as a half-close) or `stopping` is set. Returns when the connection is finished.
-void forward_connection(wgnet::Connection conn, const wgnet::Endpoint& target,
-                        const std::atomic<bool>& stopping);
+// on as a half-close) or `stop_fd` becomes readable. Returns when the connection is finished.
+void forward_connection(wgnet::Connection conn, const wgnet::Endpoint& target, int stop_fd);
 
 }  // namespace demo

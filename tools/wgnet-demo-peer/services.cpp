@@ -1,9 +1,11 @@
 #include "services.hpp"
 
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <string_view>
 
@@ -15,21 +17,21 @@ namespace demo {
 namespace {
 
 using std::chrono::milliseconds;
-constexpr milliseconds kPollStep{250};  // how soon a blocked service notices stop()
 
-// Waits until fd is readable or the service is stopping; false when stopping.
-bool wait_readable(int fd, const std::atomic<bool>& stopping) {
-  while (!stopping) {
-    pollfd p{fd, POLLIN, 0};
-    int r = ::poll(&p, 1, static_cast<int>(kPollStep.count()));
-    if (r > 0) return true;
+// Waits until fd is readable (or hung up) or stop_fd is; false when stopping.
+bool wait_readable(int fd, int stop_fd) {
+  for (;;) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+    int r = ::poll(p, 2, -1);
+    if (r < 0 && errno != EINTR) return false;
+    if (p[1].revents != 0) return false;
+    if (p[0].revents != 0) return true;
   }
-  return false;
 }
 
-void echo_connection(wgnet::Connection conn, const std::atomic<bool>& stopping) {
+void echo_connection(wgnet::Connection conn, int stop_fd) {
   uint8_t buf[65536];
-  while (wait_readable(conn.fd.get(), stopping)) {
+  while (wait_readable(conn.fd.get(), stop_fd)) {
     ssize_t n = ::read(conn.fd.get(), buf, sizeof buf);
     if (n <= 0) break;
     if (!wgnet::tools::write_all(conn.fd.get(), buf, static_cast<size_t>(n))) break;
@@ -43,11 +45,11 @@ std::string page_for(const wgnet::Connection& conn) {
          ", over an in-process WireGuard tunnel.</p>\n</body></html>\n";
 }
 
-void http_connection(wgnet::Connection conn, const std::atomic<bool>& stopping) {
+void http_connection(wgnet::Connection conn, int stop_fd) {
   std::string request;
   char buf[4096];
   while (request.find("\r\n\r\n") == std::string::npos && request.size() < 16384) {
-    if (!wait_readable(conn.fd.get(), stopping)) return;
+    if (!wait_readable(conn.fd.get(), stop_fd)) return;
     ssize_t n = ::read(conn.fd.get(), buf, sizeof buf);
     if (n <= 0) return;
     request.append(buf, static_cast<size_t>(n));
@@ -66,6 +68,9 @@ void http_connection(wgnet::Connection conn, const std::atomic<bool>& stopping) 
 
 }  // namespace
 
+Services::Services(wgnet::Tunnel& tunnel)
+    : tunnel_(tunnel), stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
 void Services::spawn(std::function<void()> fn) {
   std::lock_guard lock(mu_);
   threads_.emplace_back(std::move(fn));
@@ -74,11 +79,16 @@ void Services::spawn(std::function<void()> fn) {
 void Services::serve_tcp(std::unique_ptr<wgnet::TcpListener> listener,
                          std::function<void(wgnet::Connection)> handle) {
   std::shared_ptr<wgnet::TcpListener> owned(std::move(listener));
+  {
+    std::lock_guard lock(mu_);
+    listeners_.push_back(owned);
+  }
   spawn([this, owned, handle] {
-    while (!stopping_) {
-      auto conn = owned->accept(kPollStep);
-      if (!conn) continue;
-      if (log_) log_("connection from " + conn->remote.to_string() + " to " + conn->local.to_string());
+    for (;;) {
+      auto conn = owned->accept(milliseconds{0});
+      if (!conn) break;  // waiting forever, the only error is kClosed: stop() was called
+      if (log_)
+        log_("connection from " + conn->remote.to_string() + " to " + conn->local.to_string());
       auto shared = std::make_shared<wgnet::Connection>(std::move(*conn));
       spawn([shared, handle] { handle(std::move(*shared)); });
     }
@@ -88,12 +98,16 @@ void Services::serve_tcp(std::unique_ptr<wgnet::TcpListener> listener,
 void Services::serve_udp(std::unique_ptr<wgnet::UdpSocket> socket,
                          std::function<std::vector<uint8_t>(std::span<const uint8_t>)> answer) {
   std::shared_ptr<wgnet::UdpSocket> owned(std::move(socket));
-  spawn([this, owned, answer] {
+  {
+    std::lock_guard lock(mu_);
+    sockets_.push_back(owned);
+  }
+  spawn([owned, answer] {
     std::vector<uint8_t> buf(65536);
-    while (!stopping_) {
+    for (;;) {
       wgnet::Endpoint from;
-      auto n = owned->recv_from(buf, from, kPollStep);
-      if (!n) continue;
+      auto n = owned->recv_from(buf, from, milliseconds{0});
+      if (!n) break;  // kClosed: stop() was called
       auto reply = answer({buf.data(), *n});
       if (!reply.empty()) (void)owned->send_to(reply, from);
     }
@@ -103,6 +117,9 @@ void Services::serve_udp(std::unique_ptr<wgnet::UdpSocket> socket,
 wgnet::Result<void> Services::start(const std::function<void(const std::string&)>& log,
                                     const std::vector<Forward>& forwards) {
   log_ = log;
+  if (!stop_fd_)
+    return wgnet::make_error(wgnet::ErrorCode::kIo,
+                             std::string("eventfd: ") + std::strerror(errno));
   auto echo = tunnel_.listen_tcp("", 7);
   if (!echo) return echo.error();
   auto http = tunnel_.listen_tcp("", 80);
@@ -111,8 +128,10 @@ wgnet::Result<void> Services::start(const std::function<void(const std::string&)
   if (!udp_echo) return udp_echo.error();
   auto dns = tunnel_.bind_udp(kPeerV4, 53);
   if (!dns) return dns.error();
-  serve_tcp(std::move(*echo), [this](wgnet::Connection c) { echo_connection(std::move(c), stopping_); });
-  serve_tcp(std::move(*http), [this](wgnet::Connection c) { http_connection(std::move(c), stopping_); });
+  serve_tcp(std::move(*echo),
+            [this](wgnet::Connection c) { echo_connection(std::move(c), stop_fd_.get()); });
+  serve_tcp(std::move(*http),
+            [this](wgnet::Connection c) { http_connection(std::move(c), stop_fd_.get()); });
   serve_udp(std::move(*udp_echo),
             [](std::span<const uint8_t> d) { return std::vector<uint8_t>(d.begin(), d.end()); });
   serve_udp(std::move(*dns), answer_dns_query);
@@ -120,14 +139,20 @@ wgnet::Result<void> Services::start(const std::function<void(const std::string&)
     auto listener = tunnel_.listen_tcp("", f.tunnel_port);
     if (!listener) return listener.error();
     serve_tcp(std::move(*listener), [this, target = f.target](wgnet::Connection c) {
-      forward_connection(std::move(c), target, stopping_);
+      forward_connection(std::move(c), target, stop_fd_.get());
     });
   }
   return {};
 }
 
 void Services::stop() {
-  stopping_ = true;
+  uint64_t one = 1;
+  if (stop_fd_) (void)!::write(stop_fd_.get(), &one, sizeof one);
+  {
+    std::lock_guard lock(mu_);
+    for (auto& l : listeners_) l->close();
+    for (auto& s : sockets_) s->close();
+  }
   // Joining may let a finishing accept loop spawn one last handler: drain until empty.
   for (;;) {
     std::vector<std::thread> batch;

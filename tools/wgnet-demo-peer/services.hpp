@@ -2,7 +2,6 @@
 // page on port 80, DNS on port 53 for a few names under demo.wgnet, and any --forward ports.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,10 +16,12 @@ namespace demo {
 
 class Services {
  public:
-  explicit Services(wgnet::Tunnel& tunnel) : tunnel_(tunnel) {}
+  explicit Services(wgnet::Tunnel& tunnel);
   ~Services() { stop(); }
   wgnet::Result<void> start(const std::function<void(const std::string&)>& log,
                             const std::vector<Forward>& forwards = {});
+  // Closes the listeners and sockets (which wakes their accept/recv_from), tells connections to
+  // end, and waits for every thread.
   void stop();
 
  private:
@@ -31,9 +32,13 @@ class Services {
   void spawn(std::function<void()> fn);
 
   wgnet::Tunnel& tunnel_;
-  std::atomic<bool> stopping_{false};
+  // An eventfd, readable once stop() is called: what connection handlers poll besides their
+  // socket.
+  wgnet::Fd stop_fd_;
   std::mutex mu_;
   std::vector<std::thread> threads_;
+  std::vector<std::shared_ptr<wgnet::TcpListener>> listeners_;
+  std::vector<std::shared_ptr<wgnet::UdpSocket>> sockets_;
   std::function<void(const std::string&)> log_;
 };
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wgnet/export.hpp"
 #include "wgnet/ip.hpp"
 #include "wgnet/result.hpp"
 
@@ -17,10 +18,10 @@ namespace wgnet {
 using Key32 = std::array<uint8_t, 32>;
 
 // Overwrites a key in a way the compiler cannot elide.
-void wipe_key(Key32& key);
+WGNET_API void wipe_key(Key32& key);
 
 // An endpoint as written: an IP literal or a host name, resolved later (by the system, at start).
-struct EndpointSpec {
+struct WGNET_API EndpointSpec {
   std::string host;  // "198.18.0.1", "fd00::1" (no brackets) or "vpn.example"
   uint16_t port = 0;
   std::string to_string() const;
@@ -61,19 +62,19 @@ using WarningSink = std::function<void(const std::string&)>;
 
 // Parses the text of a config. `source` names it in messages ("wg.conf"). Accepts the wg-quick INI
 // form and the UAPI form (private_key=<hex> ...), detected from the content.
-Result<Config> parse_config(std::string_view text, std::string_view source,
+WGNET_API Result<Config> parse_config(std::string_view text, std::string_view source,
                             const WarningSink& warn = {});
 
 // Reads and parses a file; warns, as wg-quick does, when (file mode & directory mode & 0007) != 0
 // (others can reach it). Never refuses because of permissions.
-Result<Config> load_config(const std::string& path, const WarningSink& warn = {});
+WGNET_API Result<Config> load_config(const std::string& path, const WarningSink& warn = {});
 
 // Base64 WireGuard key: exactly 44 characters ending in '='; decoding is constant-time.
-std::optional<Key32> parse_key_base64(std::string_view text);
-std::string key_to_base64(const Key32& key);
+WGNET_API std::optional<Key32> parse_key_base64(std::string_view text);
+WGNET_API std::string key_to_base64(const Key32& key);
 
 // A fresh private key (random, clamped) and the public key that belongs to a private key.
-Key32 generate_private_key();
-Key32 public_key_of(const Key32& private_key);
+WGNET_API Key32 generate_private_key();
+WGNET_API Key32 public_key_of(const Key32& private_key);
 
 }  // namespace wgnet

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "wgnet/export.hpp"
+
 namespace wgnet {
 
-struct IpAddress {
+struct WGNET_API IpAddress {
   enum class Family : uint8_t { kV4 = 4, kV6 = 6 };
 
   Family family = Family::kV4;
@@ -32,7 +34,7 @@ struct IpAddress {
 };
 
 // An address with a prefix length: "10.0.0.0/24", "::/0". A bare address is a host prefix.
-struct IpPrefix {
+struct WGNET_API IpPrefix {
   IpAddress addr;
   uint8_t length = 0;
 
@@ -45,7 +47,7 @@ struct IpPrefix {
 };
 
 // A UDP endpoint (the outer transport address of a WireGuard peer).
-struct Endpoint {
+struct WGNET_API Endpoint {
   IpAddress ip;
   uint16_t port = 0;
 

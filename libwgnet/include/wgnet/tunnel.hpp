@@ -5,10 +5,26 @@
 //   auto fd  = (*tun)->dial_tcp("10.0.0.2", 22, {});   // an ordinary connected socket
 //
 // Nothing here creates an OS network interface or needs privileges: the OS only sees encrypted
-// UDP datagrams to the peer's endpoint. A Tunnel runs one event loop thread that owns the
-// WireGuard device and the lwIP stack; every call below is thread-safe and may block the caller
-// (never the loop). Connections are handed out as file descriptors (one end of a socketpair)
-// so that libraries which want a socket (libssh2, libcurl) run over the tunnel unchanged.
+// UDP datagrams to the peer's endpoint. Connections are handed out as file descriptors (one end
+// of a socketpair) so that libraries which want a socket (libssh2, libcurl) run over the tunnel
+// unchanged.
+//
+// One tunnel per process. The TCP/IP stack (lwIP) is a single global instance, so a process
+// holds at most one open Tunnel at a time: a second Tunnel::open while one is open fails with
+// kInvalidArgument, saying so. Once the first is destroyed, open works again. (Two tunnels
+// that must talk to each other live in two processes; see tests/unit/io/tunnel_self_test.cpp.)
+//
+// Threads. A Tunnel runs one event loop thread of its own that owns the WireGuard device and
+// the stack. Every call below is thread-safe and may block the calling thread (never the loop):
+// dial_*, resolve and wait_handshake wait for the handshake and the network; accept and
+// recv_from wait for traffic. Call them from your threads, not from the loop thread: the
+// LogSink runs there (see LogSink), and a call from it that would wait for the loop fails at
+// once with kInvalidArgument instead of waiting for itself forever.
+//
+// Lifetimes. The Tunnel owns its loop; a TcpListener or UdpSocket may outlive it: once the
+// Tunnel is destroyed, every call on such a handle fails with kClosed (a blocked accept or
+// recv_from wakes up and returns kClosed), and destroying the handle is safe. Connection fds
+// stay valid descriptors; after the Tunnel is gone they read end-of-file or an error.
 #pragma once
 
 #include <chrono>
@@ -22,6 +38,7 @@
 
 #include "wgnet/config.hpp"
 #include "wgnet/dns.hpp"
+#include "wgnet/export.hpp"
 #include "wgnet/fd.hpp"
 #include "wgnet/ip.hpp"
 #include "wgnet/result.hpp"
@@ -29,7 +46,12 @@
 namespace wgnet {
 
 enum class LogLevel { kError, kWarning, kInfo, kDebug };
-// The library never writes to stderr itself; tools pass a sink (e.g. for -v).
+// The library never writes to stderr itself; tools pass a sink (e.g. for -v). It is called on
+// the tunnel's event loop thread (handshakes, drops, roaming) and on the threads that call the
+// Tunnel (dial progress), so it must be thread-safe and quick: while it runs, no packet moves.
+// It must not wait for the Tunnel: dial_*, resolve, wait_handshake, listen_udp_first, accept
+// and recv_from called from the loop thread fail with kInvalidArgument. Hand the message to
+// another thread if something must be done about it.
 using LogSink = std::function<void(LogLevel, const std::string&)>;
 
 struct TunnelOptions {
@@ -95,10 +117,11 @@ class TcpListener;
 class UdpSocket;
 class Pinger;
 
-class Tunnel {
+class WGNET_API Tunnel {
  public:
   // Opens the UDP socket, resolves peer endpoints (system resolver; the only time it is used),
   // starts the event loop and begins the handshake at once with every peer that has an endpoint.
+  // kInvalidArgument while another Tunnel is open in this process (see the top of this file).
   static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
   virtual ~Tunnel() = default;
 
@@ -112,6 +135,11 @@ class Tunnel {
   // Connected UDP "socket": each read/write on the fd is one datagram.
   virtual Result<Connection> dial_udp(const std::string& host, uint16_t port,
                                       const DialOptions& options) = 0;
+
+  // The same to an address already known (e.g. one a library picked, see wgnet/sockaddr.hpp):
+  // never resolved, so options.family and numeric_only do not apply.
+  Result<Connection> dial_tcp(const Endpoint& remote, const DialOptions& options = {});
+  Result<Connection> dial_udp(const Endpoint& remote, const DialOptions& options = {});
 
   // Listens on a tunnel address (empty = all of ours) and port (0 = any).
   virtual Result<std::unique_ptr<TcpListener>> listen_tcp(const std::string& address,
@@ -159,23 +187,38 @@ class Tunnel {
   virtual TunnelStats stats() const = 0;
 };
 
-class TcpListener {
+// Destroying a listener or socket closes it (as close() does). Both may outlive the Tunnel:
+// see Lifetimes at the top of this file.
+class WGNET_API TcpListener {
  public:
   virtual ~TcpListener() = default;
   virtual Endpoint local() const = 0;
-  // Waits for the next connection; timeout 0 waits forever.
+  // Waits for the next connection; timeout 0 waits forever. kTimeout when none came in time,
+  // kClosed once the listener is closed or its Tunnel destroyed.
   virtual Result<Connection> accept(std::chrono::milliseconds timeout) = 0;
+  // For poll/epoll: readable while a connection is waiting to be accepted, and for good once
+  // the listener is closed (accept then returns kClosed at once). Owned by the listener.
+  virtual int fd() const = 0;
+  // Stops listening and wakes every accept waiting on this listener (they return kClosed);
+  // connections not yet accepted are closed. Any thread; idempotent.
+  virtual void close() = 0;
 };
 
-class UdpSocket {
+class WGNET_API UdpSocket {
  public:
   virtual ~UdpSocket() = default;
   virtual Endpoint local() const = 0;
   // Receives one datagram into buf; returns its length (truncated to buf.size()). timeout 0
-  // waits forever; kTimeout when nothing arrived in time.
+  // waits forever; kTimeout when nothing arrived in time, kClosed once the socket is closed or
+  // its Tunnel destroyed.
   virtual Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from,
                                    std::chrono::milliseconds timeout) = 0;
+  // kClosed once the socket is closed or its Tunnel destroyed.
   virtual Result<void> send_to(std::span<const uint8_t> data, const Endpoint& to) = 0;
+  // For poll/epoll: readable while a datagram is waiting, and for good once closed.
+  virtual int fd() const = 0;
+  // Unbinds the port and wakes every recv_from waiting on this socket (kClosed). Idempotent.
+  virtual void close() = 0;
 };
 
 // Echo requests to one address, as ping sends them: send() returns at once, any number of

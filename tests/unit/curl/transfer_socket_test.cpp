@@ -22,32 +22,9 @@ struct Fixture {
   CurlGlobal global;
   test::LoopbackTunnel tunnel;
   std::string lines;
-  tools::Diagnostics diag{"wg-curl", 1, [this](std::string_view l) { lines += std::string(l) + "\n"; }};
+  tools::Diagnostics diag{"wg-curl", 1,
+                          [this](std::string_view l) { lines += std::string(l) + "\n"; }};
 };
-
-TEST(TransferSocket, EndpointFromSockaddr) {
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons(8080);
-  sin.sin_addr.s_addr = htonl(0x0a4d0001);
-  auto ep = endpoint_from_sockaddr(reinterpret_cast<sockaddr*>(&sin), sizeof sin);
-  ASSERT_TRUE(ep);
-  EXPECT_EQ(ep->to_string(), "10.77.0.1:8080");
-
-  sockaddr_in6 sin6{};
-  sin6.sin6_family = AF_INET6;
-  sin6.sin6_port = htons(443);
-  sin6.sin6_addr.s6_addr[0] = 0xfd;
-  sin6.sin6_addr.s6_addr[1] = 0x77;
-  sin6.sin6_addr.s6_addr[15] = 1;
-  ep = endpoint_from_sockaddr(reinterpret_cast<sockaddr*>(&sin6), sizeof sin6);
-  ASSERT_TRUE(ep);
-  EXPECT_EQ(ep->to_string(), "[fd77::1]:443");
-
-  sockaddr sa{};
-  sa.sa_family = AF_UNIX;
-  EXPECT_FALSE(endpoint_from_sockaddr(&sa, sizeof sa));
-}
 
 TEST(TransferSocket, GetThroughTunnelSocketsReusesTheConnection) {
   Fixture f;

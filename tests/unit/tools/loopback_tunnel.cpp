@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -62,7 +63,14 @@ class LoopbackListener : public TcpListener {
  public:
   LoopbackListener(Fd fd, int limit) : fd_(std::move(fd)), limit_(limit) {}
   Endpoint local() const override { return local_of(fd_.get()); }
+  int fd() const override { return fd_.get(); }
+  // Shutting a listening socket down wakes poll (and accept fails) on Linux.
+  void close() override {
+    closed_ = true;
+    ::shutdown(fd_.get(), SHUT_RDWR);
+  }
   Result<Connection> accept(milliseconds timeout) override {
+    if (closed_) return make_error(ErrorCode::kClosed, "the listener was closed");
     if (limit_ >= 0 && accepted_ >= limit_) {
       return make_error(ErrorCode::kClosed, "the tunnel was closed");
     }
@@ -79,12 +87,15 @@ class LoopbackListener : public TcpListener {
   Fd fd_;
   int limit_;
   int accepted_ = 0;
+  std::atomic<bool> closed_{false};
 };
 
 class LoopbackUdpSocket : public UdpSocket {
  public:
   explicit LoopbackUdpSocket(Fd fd) : fd_(std::move(fd)) {}
   Endpoint local() const override { return local_of(fd_.get()); }
+  int fd() const override { return fd_.get(); }
+  void close() override { ::shutdown(fd_.get(), SHUT_RDWR); }
   Result<size_t> recv_from(std::span<uint8_t> buf, Endpoint& from, milliseconds timeout) override {
     if (!wait_for(fd_.get(), POLLIN, timeout))
       return make_error(ErrorCode::kTimeout, "no datagram");

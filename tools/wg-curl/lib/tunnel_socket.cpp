@@ -8,6 +8,8 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "wgnet/sockaddr.hpp"
+
 namespace wgnet::curl {
 namespace {
 
@@ -49,55 +51,13 @@ class ConnectedSockets {
 // caller's buffer as the kernel does.
 int copy_endpoint(const Endpoint& endpoint, sockaddr* addr, socklen_t* length) {
   sockaddr_storage storage;
-  socklen_t size = sockaddr_from_endpoint(endpoint, storage);
+  socklen_t size = to_sockaddr(endpoint, storage);
   std::memcpy(addr, &storage, std::min(size, *length));
   *length = size;
   return 0;
 }
 
-// An in_addr or in6_addr and a port in network byte order as an Endpoint.
-template <class InAddr>
-Endpoint endpoint_of(const InAddr& address, in_port_t port) {
-  Endpoint ep;
-  ep.ip = IpAddress::from_bytes(
-      std::span(reinterpret_cast<const uint8_t*>(&address), sizeof address));
-  ep.port = ntohs(port);
-  return ep;
-}
-
 }  // namespace
-
-std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr* addr, socklen_t length) {
-  if (addr->sa_family == AF_INET && length >= static_cast<socklen_t>(sizeof(sockaddr_in))) {
-    sockaddr_in sin;
-    std::memcpy(&sin, addr, sizeof sin);
-    return endpoint_of(sin.sin_addr, sin.sin_port);
-  }
-  if (addr->sa_family == AF_INET6 && length >= static_cast<socklen_t>(sizeof(sockaddr_in6))) {
-    sockaddr_in6 sin6;
-    std::memcpy(&sin6, addr, sizeof sin6);
-    return endpoint_of(sin6.sin6_addr, sin6.sin6_port);
-  }
-  return std::nullopt;
-}
-
-socklen_t sockaddr_from_endpoint(const Endpoint& endpoint, sockaddr_storage& storage) {
-  std::memset(&storage, 0, sizeof storage);
-  if (endpoint.ip.is_v4()) {
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(endpoint.port);
-    std::memcpy(&sin.sin_addr, endpoint.ip.bytes.data(), 4);
-    std::memcpy(&storage, &sin, sizeof sin);
-    return sizeof sin;
-  }
-  sockaddr_in6 sin6{};
-  sin6.sin6_family = AF_INET6;
-  sin6.sin6_port = htons(endpoint.port);
-  std::memcpy(&sin6.sin6_addr, endpoint.ip.bytes.data(), 16);
-  std::memcpy(&storage, &sin6, sizeof sin6);
-  return sizeof sin6;
-}
 
 TunnelSockets::TunnelSockets(Tunnel& tunnel, tools::Diagnostics diag)
     : tunnel_(tunnel), diag_(std::move(diag)) {}
@@ -151,8 +111,7 @@ size_t TunnelSockets::open_count() const {
 }
 
 DialOptions TunnelSockets::dial_options() const {
-  DialOptions options;
-  options.numeric_only = true;  // libcurl hands us an address; never resolve here
+  DialOptions options;  // for dial_tcp(Endpoint): libcurl hands us an address, never resolved
   if (deadline_) {
     auto left = duration_cast<milliseconds>(*deadline_ - Clock::now());
     // One dead address of several must not use up the whole budget.
@@ -168,18 +127,18 @@ DialOptions TunnelSockets::dial_options() const {
 curl_socket_t TunnelSockets::dial(const Endpoint& remote) {
   std::unique_lock lock(mutex_);
   if (deadline_ && Clock::now() >= *deadline_) {
-    dial_error_ = make_error(ErrorCode::kTimeout,
-                             "connection to " + remote.to_string() + " timed out");
+    dial_error_ =
+        make_error(ErrorCode::kTimeout, "connection to " + remote.to_string() + " timed out");
     return CURL_SOCKET_BAD;
   }
   DialOptions options = dial_options();
   ++dials_;
   lock.unlock();  // the dial blocks; -w's endpoints() must not wait for it
-  auto conn = tunnel_.dial_tcp(remote.ip.to_string(), remote.port, options);
+  auto conn = tunnel_.dial_tcp(remote, options);
   lock.lock();
   if (!conn) {
-    diag_.info("connect to " + remote.to_string() + " through the tunnel failed: " +
-               conn.error().message);
+    diag_.info("connect to " + remote.to_string() +
+               " through the tunnel failed: " + conn.error().message);
     dial_error_ = conn.error();
     return CURL_SOCKET_BAD;
   }
@@ -191,11 +150,10 @@ curl_socket_t TunnelSockets::dial(const Endpoint& remote) {
   return fd;
 }
 
-curl_socket_t TunnelSockets::open_socket(void* self, curlsocktype purpose,
-                                         curl_sockaddr* address) {
+curl_socket_t TunnelSockets::open_socket(void* self, curlsocktype purpose, curl_sockaddr* address) {
   // Only outgoing TCP: no FTP active mode, no QUIC.
   if (purpose != CURLSOCKTYPE_IPCXN || address->socktype != SOCK_STREAM) return CURL_SOCKET_BAD;
-  auto remote = endpoint_from_sockaddr(&address->addr, address->addrlen);
+  auto remote = from_sockaddr(&address->addr, address->addrlen);
   if (!remote) return CURL_SOCKET_BAD;
   return static_cast<TunnelSockets*>(self)->dial(*remote);
 }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstddef>
@@ -26,7 +27,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <sys/socket.h>
 
 #include "diagnostics.hpp"
 #include "wgnet/tunnel.hpp"
@@ -39,12 +39,6 @@ struct SocketEndpoints {
   Endpoint local;
   Endpoint remote;
 };
-
-// An IPv4/IPv6 socket address as an Endpoint; nullopt for any other family.
-std::optional<Endpoint> endpoint_from_sockaddr(const sockaddr* addr, socklen_t length);
-
-// The socket address of an Endpoint; returns its length.
-socklen_t sockaddr_from_endpoint(const Endpoint& endpoint, sockaddr_storage& storage);
 
 class TunnelSockets {
  public:

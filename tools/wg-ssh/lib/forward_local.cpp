@@ -9,23 +9,10 @@
 #include <cstring>
 
 #include "session_error.hpp"
+#include "wgnet/sockaddr.hpp"
 
 namespace wgnet::ssh {
 namespace {
-
-std::string address_text(const sockaddr* sa, int* port) {
-  char host[INET6_ADDRSTRLEN] = "?";
-  if (sa->sa_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
-    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-    if (port) *port = ntohs(in->sin_port);
-  } else if (sa->sa_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
-    ::inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-    if (port) *port = ntohs(in6->sin6_port);
-  }
-  return host;
-}
 
 std::string endpoint_text(const std::string& host, int port) {
   return host.find(':') != std::string::npos ? "[" + host + "]:" + std::to_string(port)
@@ -128,7 +115,13 @@ void LocalForwarder::accept_from(Listener& listener) {
                       SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!sock) return;
     Pending pending;
-    pending.origin_host = address_text(reinterpret_cast<sockaddr*>(&peer), &pending.origin_port);
+    // The originator libssh2 reports to the server (OpenSSH logs it).
+    if (auto origin = from_sockaddr(reinterpret_cast<const sockaddr*>(&peer), length)) {
+      pending.origin_host = origin->ip.to_string();
+      pending.origin_port = origin->port;
+    } else {
+      pending.origin_host = "?";
+    }
     pending.sock = std::move(sock);
     pending.spec = listener.spec;
     debug("Connection to port " + std::to_string(specs_[listener.spec].listen_port) +
@@ -142,14 +135,14 @@ bool LocalForwarder::advance_open(SshSession& session) {
   if (pending_.empty()) return false;
   Pending& front = pending_.front();
   const ForwardSpec& spec = specs_[front.spec];
-  LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(
-      session.get(), spec.connect_host.c_str(), spec.connect_port, front.origin_host.c_str(),
-      front.origin_port);
+  LIBSSH2_CHANNEL* channel =
+      libssh2_channel_direct_tcpip_ex(session.get(), spec.connect_host.c_str(), spec.connect_port,
+                                      front.origin_host.c_str(), front.origin_port);
   if (channel == nullptr) {
     int rc = libssh2_session_last_errno(session.get());
     if (rc == LIBSSH2_ERROR_EAGAIN) return false;
-    warn("channel open for " + endpoint_text(spec.connect_host, spec.connect_port) + " failed: " +
-         session_error(session.get(), rc, "direct-tcpip").message);
+    warn("channel open for " + endpoint_text(spec.connect_host, spec.connect_port) +
+         " failed: " + session_error(session.get(), rc, "direct-tcpip").message);
     pending_.pop_front();  // closing the socket tells the local client
     return true;
   }
@@ -159,8 +152,8 @@ bool LocalForwarder::advance_open(SshSession& session) {
                      endpoint_text(spec.connect_host, spec.connect_port);
   connection.sock = std::move(front.sock);
   int fd = connection.sock.get();
-  connection.pump = std::make_unique<ChannelPump>(session, session.adopt(channel),
-                                                  PumpEnds{fd, fd, -1, true});
+  connection.pump =
+      std::make_unique<ChannelPump>(session, session.adopt(channel), PumpEnds{fd, fd, -1, true});
   pending_.pop_front();
   debug("forwarded connection #" + std::to_string(connection.id) + " open: " + connection.label);
   connections_.push_back(std::move(connection));
@@ -205,7 +198,9 @@ bool LocalForwarder::wants_network() const {
   return false;
 }
 
-void LocalForwarder::stop_listening() { listeners_.clear(); }
+void LocalForwarder::stop_listening() {
+  listeners_.clear();
+}
 
 std::vector<std::string> LocalForwarder::describe() const {
   std::vector<std::string> lines;
