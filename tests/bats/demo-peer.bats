@@ -99,6 +99,7 @@ assert_demo_ran_every_step() {
   assert_output --partial $'\nhello over IPv6\n'
   assert_output --partial $'\nhello over UDP\n'
   assert_output --regexp 'Connection to 10\.200\.0\.1 (port )?80 .*succeeded'
+  assert_output --partial "3 packets transmitted, 3 received, 0% packet loss"
   assert_output --partial "demo: done."
 }
 
@@ -171,7 +172,7 @@ assert_demo_ran_every_step() {
   mkdir -p "$DEMO_TREE/home" "$DEMO_TREE/scripts"
   cp "$WGNC_TOP/scripts/demo" "$DEMO_TREE/scripts/"
   local tool
-  for tool in wg-nc wg-curl wg-ssh wg-dig wgnet-demo-peer; do
+  for tool in wg-nc wg-curl wg-ssh wg-dig wg-ping wgnet-demo-peer; do
     mkdir -p "$DEMO_TREE/build/tools/$tool"
     cp "$wgnc__build/tools/$tool/$tool" "$DEMO_TREE/build/tools/$tool/"
   done
