@@ -308,5 +308,9 @@ Result<void> NetstackHost::udp_send_to(uint32_t id, const Endpoint& to,
   return impl_->udp_send_to(id, to, data);
 }
 void NetstackHost::close_udp(uint32_t id) { impl_->close_udp(id); }
+Result<Connection> NetstackHost::connect_udp(uint32_t id, const Endpoint& remote,
+                                             std::span<const uint8_t> first) {
+  return impl_->connect_udp(id, remote, first);
+}
 
 }  // namespace wgnet::io

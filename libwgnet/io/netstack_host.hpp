@@ -42,7 +42,7 @@ struct NetstackStats {
   uint32_t pbufs = 0;             // pool and reference pbufs (RAM pbufs are in heap_bytes)
   uint64_t heap_bytes = 0;        // lwIP's heap in use (pbuf payloads, pcbs, segments)
   uint32_t tcp_bridges = 0;       // live TCP connections bridged to an fd
-  uint32_t udp_bridges = 0;       // live dial_udp flows
+  uint32_t udp_bridges = 0;       // live dial_udp and connect_udp flows
   uint64_t tcp_rx_queued = 0;     // bytes received but not yet taken by the apps' sockets
   uint64_t tcp_tx_pending = 0;    // bytes read from apps that lwIP could not queue yet
   uint32_t tcp_flush_pending = 0;  // bridges whose received bytes wait for the end of the iteration
@@ -96,6 +96,12 @@ class NetstackHost {
   Result<uint32_t> bind_udp(const Endpoint& local, DatagramFn on_datagram, Endpoint* bound = nullptr);
   Result<void> udp_send_to(uint32_t id, const Endpoint& to, std::span<const uint8_t> data);
   void close_udp(uint32_t id);
+  // Turns binding `id` into a connected flow to `remote`, the same as dial_udp's (nc -u -l: the
+  // first sender becomes the only remote); the id is gone after, as if closed. `first`, the
+  // datagram just received from `remote`, is the first message on the fd. May be called from
+  // the binding's own on_datagram. kClosed for an unknown id.
+  Result<Connection> connect_udp(uint32_t id, const Endpoint& remote,
+                                 std::span<const uint8_t> first);
 
   NetstackStats stats() const;
 

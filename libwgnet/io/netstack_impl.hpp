@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/netstack_host.hpp"
+#include "io/socket_pair.hpp"
 #include "io/tcp_bridge.hpp"
 #include "io/udp_bridge.hpp"
 #include "lwip/netif.h"
@@ -76,6 +77,13 @@ struct NetstackHost::Impl {
   Result<uint32_t> bind_udp(const Endpoint& local, DatagramFn on_datagram, Endpoint* bound);
   Result<void> udp_send_to(uint32_t id, const Endpoint& to, std::span<const uint8_t> data);
   void close_udp(uint32_t id);
+  Result<Connection> connect_udp(uint32_t id, const Endpoint& remote,
+                                 std::span<const uint8_t> first);
+  using UdpBindings = std::unordered_map<uint32_t, std::unique_ptr<UdpBinding>>;
+  // Drops the binding from the table; its pcb is no longer its own (removed or taken over).
+  void retire_udp_binding(UdpBindings::iterator it);
+  // A UdpBridge for `pcb` (connected to `remote`); the app's end in the Connection.
+  Connection start_udp_bridge(udp_pcb* pcb, SocketPairEnds ends, const Endpoint& remote);
   static void on_udp_recv(void* arg, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port);
 
   // Our address of ip's family to report as a flow's local end (lwIP picks the same one).
@@ -95,7 +103,7 @@ struct NetstackHost::Impl {
   std::unordered_map<uint64_t, std::unique_ptr<PendingDial>> dials;
   std::multimap<EventLoop::Clock::time_point, uint64_t> dial_deadlines;
   std::unordered_map<uint32_t, std::unique_ptr<TcpListenerState>> listeners;
-  std::unordered_map<uint32_t, std::unique_ptr<UdpBinding>> udp_bindings;
+  UdpBindings udp_bindings;
   TcpFlushList tcp_flush;  // declared before the bridges: it must outlive them
   std::unordered_map<TcpBridge*, std::unique_ptr<TcpBridge>> tcp_bridges;
   std::unordered_map<UdpBridge*, std::unique_ptr<UdpBridge>> udp_bridges;

@@ -1,5 +1,8 @@
 // UDP on the tunnel stack: connected flows bridged to SOCK_SEQPACKET fds (dial_udp), and
-// unconnected bindings with a datagram callback (bind_udp / udp_send_to).
+// unconnected bindings with a datagram callback (bind_udp / udp_send_to), which connect_udp
+// turns into such a flow.
+#include <sys/socket.h>
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -43,10 +46,32 @@ Result<Connection> NetstackHost::Impl::dial_udp(const Endpoint& remote) {
     udp_remove(pcb);
     return lwip_error(err, what);
   }
-  Connection conn{std::move(ends->app), Endpoint{local_address_for(remote.ip), pcb->local_port},
-                  remote};
+  return start_udp_bridge(pcb, std::move(*ends), remote);
+}
+
+Result<Connection> NetstackHost::Impl::connect_udp(uint32_t id, const Endpoint& remote,
+                                                   std::span<const uint8_t> first) {
+  const std::string what = "UDP to " + remote.to_string();
+  auto it = udp_bindings.find(id);
+  if (it == udp_bindings.end()) return make_error(ErrorCode::kClosed, what + ": socket closed");
+  auto ends = make_socket_pair(SOCK_SEQPACKET);
+  if (!ends) return ends.error();
+  udp_pcb* pcb = it->second->pcb;
+  ip_addr_t ip = to_lwip(remote.ip);
+  if (err_t err = udp_connect(pcb, &ip, remote.port); err != ERR_OK) return lwip_error(err, what);
+  // Queued before the bridge exists, so the first datagram is the first message the app reads.
+  (void)::send(ends->loop.get(), first.data(), first.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  retire_udp_binding(it);  // the pcb is the bridge's now
+  return start_udp_bridge(pcb, std::move(*ends), remote);
+}
+
+Connection NetstackHost::Impl::start_udp_bridge(udp_pcb* pcb, SocketPairEnds ends,
+                                                const Endpoint& remote) {
+  IpAddress local_ip =
+      ip_addr_isany(&pcb->local_ip) ? local_address_for(remote.ip) : from_lwip(pcb->local_ip);
+  Connection conn{std::move(ends.app), Endpoint{local_ip, pcb->local_port}, remote};
   auto bridge = std::make_unique<UdpBridge>(
-      loop, pcb, std::move(ends->loop), [this](UdpBridge* b) { udp_bridge_finished(b); },
+      loop, pcb, std::move(ends.loop), [this](UdpBridge* b) { udp_bridge_finished(b); },
       &udp_dropped);
   UdpBridge* key = bridge.get();
   udp_bridges.emplace(key, std::move(bridge));
@@ -117,6 +142,10 @@ void NetstackHost::Impl::close_udp(uint32_t id) {
   auto it = udp_bindings.find(id);
   if (it == udp_bindings.end()) return;
   udp_remove(it->second->pcb);
+  retire_udp_binding(it);
+}
+
+void NetstackHost::Impl::retire_udp_binding(UdpBindings::iterator it) {
   // Freed from the loop, not here: we may be inside this binding's own datagram callback.
   std::shared_ptr<UdpBinding> dead(std::move(it->second));
   udp_bindings.erase(it);

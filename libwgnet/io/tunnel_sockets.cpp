@@ -1,15 +1,9 @@
 // Listening TCP and unconnected UDP sockets on the tunnel: the objects a caller thread holds,
-// fed by callbacks that run on the event loop.
-#include <fcntl.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
+// fed by callbacks that run on the event loop; and listen_udp_first's flow.
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
 
 #include "io/handoff_queue.hpp"
 #include "io/loop_call.hpp"
@@ -178,77 +172,46 @@ Result<std::unique_ptr<UdpSocket>> TunnelImpl::bind_udp(const std::string& addre
   return std::unique_ptr<UdpSocket>(std::make_unique<TunnelUdpSocket>(link_, *id, bound, queue));
 }
 
-// nc -u -l: the first datagram's sender becomes the only remote, and from then on the caller
-// holds an ordinary connected datagram socket (a SOCK_SEQPACKET socketpair joined to the
-// binding: unlike SOCK_DGRAM, the loop end sees the caller close its end).
+// nc -u -l: the first datagram's sender becomes the only remote. The stack turns the binding
+// into a flow like dial_udp's from inside that datagram's callback, so nothing from anyone else
+// slips in between and the first datagram is the first message the caller reads.
 Result<Connection> TunnelImpl::listen_udp_first(const std::string& address, uint16_t port,
                                                 milliseconds timeout) {
   if (link_->on_loop_thread()) return called_on_loop_thread("listen_udp_first");
   auto ip = local_address_for(address);
   if (!ip) return ip.error();
-  int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
-    return make_error(ErrorCode::kIo, std::string("socketpair: ") + std::strerror(errno));
-  Fd app(pair[0]);
-  auto loop_side = std::make_shared<Fd>(pair[1]);
-  if (::fcntl(loop_side->get(), F_SETFL, O_NONBLOCK) != 0)
-    return make_error(ErrorCode::kIo, std::string("fcntl: ") + std::strerror(errno));
-
-  struct First {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<Endpoint> remote;
-  };
-  auto first = std::make_shared<First>();
+  auto made = make_queue<Result<Connection>>(*link_, 1);
+  if (!made) return made.error();
+  auto flow = std::move(*made);
+  auto binding = std::make_shared<uint32_t>(0);  // set on the loop before any datagram can come
   Endpoint bound;
-  auto id = call_on_loop(*loop_, [&] {
-    return netstack_->bind_udp(
+  auto id = call_on_loop(*loop_, [&]() -> Result<uint32_t> {
+    auto made_id = netstack_->bind_udp(
         Endpoint{*ip, port},
-        [first, loop_side](const Endpoint& from, std::span<const uint8_t> data) {
-          {
-            std::lock_guard lock(first->mu);
-            if (!first->remote) first->remote = from;
-            if (*first->remote != from) return;  // not our one remote: dropped, as nc -u does
-          }
-          first->cv.notify_all();
-          // A full socket buffer drops the datagram, as a kernel UDP socket would.
-          (void)::send(loop_side->get(), data.data(), data.size(), MSG_DONTWAIT);
+        [stack = netstack_.get(), flow, binding](const Endpoint& from,
+                                                 std::span<const uint8_t> data) {
+          // If the caller gave up (flow closed), the push fails and the flow ends with it.
+          flow->push(stack->connect_udp(*binding, from, data));
         },
         &bound);
+    if (made_id) *binding = *made_id;
+    return made_id;
   });
   if (!id) return id.error();
   log(LogLevel::kDebug, "listening on " + bound.to_string() + " (UDP)");
 
-  std::unique_lock lock(first->mu);
-  auto got = [&] { return first->remote.has_value(); };
-  if (timeout.count() == 0) {
-    first->cv.wait(lock, got);
-  } else if (!first->cv.wait_for(lock, timeout, got)) {
-    lock.unlock();
-    call_on_loop(*loop_, [&] { netstack_->close_udp(*id); });
-    return make_error(ErrorCode::kTimeout, "no datagram to " + bound.to_string() + " in time");
+  Result<Connection> conn = TunnelLink::closed_error();
+  switch (flow->pop(timeout, conn)) {
+    case HandoffQueue<Result<Connection>>::Status::kItem:
+      return conn;
+    case HandoffQueue<Result<Connection>>::Status::kTimeout:
+      flow->close();
+      call_on_loop(*loop_, [&] { netstack_->close_udp(*id); });  // no-op if it became a flow
+      return make_error(ErrorCode::kTimeout, "no datagram to " + bound.to_string() + " in time");
+    case HandoffQueue<Result<Connection>>::Status::kClosed:
+      break;
   }
-  Endpoint remote = *first->remote;
-  lock.unlock();
-
-  uint32_t binding = *id;
-  call_on_loop(*loop_, [this, loop_side, binding, remote] {
-    loop_->add(loop_side->get(), EPOLLIN, [this, loop_side, binding, remote](uint32_t events) {
-      uint8_t buf[65536];
-      for (int i = 0; i < 64; ++i) {
-        ssize_t n = ::recv(loop_side->get(), buf, sizeof buf, MSG_DONTWAIT);
-        if (n < 0) break;
-        if (n == 0 && (events & (EPOLLHUP | EPOLLERR))) break;
-        (void)netstack_->udp_send_to(binding, remote, {buf, static_cast<size_t>(n)});
-      }
-      if (events & (EPOLLHUP | EPOLLERR)) {
-        // The caller closed its end: the binding and our end go away together.
-        loop_->remove(loop_side->get());
-        netstack_->close_udp(binding);
-      }
-    });
-  });
-  return Connection{std::move(app), bound, remote};
+  return TunnelLink::closed_error();
 }
 
 }  // namespace wgnet::io

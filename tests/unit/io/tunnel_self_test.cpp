@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -69,6 +70,68 @@ TEST_F(SelfTunnel, UdpEcho) {
     if (n > 0) echoed.assign(buf, static_cast<size_t>(n));
   }
   EXPECT_EQ(echoed, msg);
+}
+
+// Child: the server's tunnel sends "first" to the client's port `port` (again every 100 ms, from
+// one flow, bounded) until an answer comes back, then stays up until it is killed.
+[[noreturn]] void send_until_answered(const std::string& text, uint16_t port) {
+  auto tunnel = self_tunnel::open_server_tunnel(text, 30);
+  std::optional<wgnet::Connection> conn;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (!conn) {
+      // Fails until the client's handshake has told us its endpoint.
+      if (auto dialed = tunnel->dial_udp("10.98.0.2", port, {})) conn = std::move(*dialed);
+    }
+    if (conn) (void)::send(conn->fd.get(), "first", 5, MSG_NOSIGNAL);
+    pollfd p{conn ? conn->fd.get() : -1, POLLIN, 0};
+    if (::poll(&p, 1, 100) == 1) break;
+  }
+  for (;;) ::pause();
+}
+
+// nc -u -l: the flow of the first sender behaves as dial_udp's. In particular it ends when the
+// app stops writing (shutdown(SHUT_WR)): the app reads EOF. (The relay it replaces read that
+// EOF as an empty datagram over and over, sending each to the remote, and its fd never ended.)
+TEST_F(SelfTunnel, ListenUdpFirstFlowEndsWhenTheAppStopsWriting) {
+  constexpr uint16_t kPort = 9100;
+  auto cfgs = self_tunnel::make_configs(self_tunnel::free_udp_port());
+  child_ = fork();
+  ASSERT_GE(child_, 0);
+  if (child_ == 0) send_until_answered(cfgs.server, kPort);
+  auto config = wgnet::parse_config(cfgs.client, "client.conf");
+  ASSERT_TRUE(config) << config.error().message;
+  auto tunnel = wgnet::Tunnel::open(*config, {});
+  ASSERT_TRUE(tunnel) << tunnel.error().message;
+  ASSERT_TRUE((*tunnel)->wait_handshake());
+
+  auto conn = (*tunnel)->listen_udp_first("", kPort, 10s);
+  ASSERT_TRUE(conn) << conn.error().message;
+  EXPECT_EQ(conn->remote.ip.to_string(), "10.98.0.1");
+  char buf[64];
+  ASSERT_EQ(::recv(conn->fd.get(), buf, sizeof buf, 0), 5);
+  EXPECT_EQ(std::string(buf, 5), "first");
+  ASSERT_EQ(::send(conn->fd.get(), "answer", 6, 0), 6);
+
+  ASSERT_EQ(::shutdown(conn->fd.get(), SHUT_WR), 0);
+  timeval tv{2, 0};
+  setsockopt(conn->fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ssize_t n = 0;
+  for (int reads = 0; reads < 100; ++reads) {  // datagrams sent before our answer came, then EOF
+    n = ::recv(conn->fd.get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+  }
+  EXPECT_EQ(n, 0) << "no EOF within 2 s: " << std::strerror(errno);
+}
+
+TEST_F(SelfTunnel, ListenUdpFirstTimesOutAndGivesThePortBack) {
+  auto tunnel = connect_pair();
+  ASSERT_TRUE(tunnel);
+  auto start = std::chrono::steady_clock::now();
+  auto conn = tunnel->listen_udp_first("", 9101, 300ms);
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kTimeout) << conn.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_TRUE(tunnel->bind_udp("", 9101)) << "the timed-out binding still holds the port";
 }
 
 TEST_F(SelfTunnel, WrongPeerKeyIsAHandshakeTimeout) {
