@@ -58,7 +58,9 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 # shellcheck disable=SC2046  # word splitting of the flags is the point
 g++ -o "$work/http_get_pc" "$source_dir/examples/http_get.cpp" \
   $(pkg-config --cflags --libs wgnet libcurl) -Wl,-rpath,"$libdir"
-ldd "$work/http_get_pc" | grep -q "libwgnet.so.* => $libdir/" || { echo "not linked to the installed libwgnet.so" >&2; exit 1; }
+# ldd's whole output first: with pipefail, grep -q quitting early would make ldd's SIGPIPE fail it.
+linked=$(ldd "$work/http_get_pc")
+grep -q "libwgnet.so.* => $libdir/" <<<"$linked" || { echo "not linked to the installed libwgnet.so: $linked" >&2; exit 1; }
 check_get "$work/http_get_pc" pkg-config
 
 step "find_package(wgnet)"
