@@ -14,9 +14,9 @@
 # uploads a file to the SHA-256 sink (TCP 9000, which answers with the digest) and downloads the
 # lab's source file (TCP 9001, digest known), once per path, checks every digest and prints a
 # markdown table of MB/s (10^6 bytes per second, wall clock of the client process; wg-nc's time
-# includes its handshake, the kernel path's tunnel is warmed up first), the ratio wgnet/kernel,
-# the UDP datagrams dropped for full receive buffers in each namespace during each transfer, then
-# each relay's counters.
+# includes its handshake, the kernel path's tunnel is warmed up first; median of BENCH_RUNS), the
+# ratio wgnet/kernel, the UDP datagrams dropped for full receive buffers in each namespace, then
+# each relay's counters and which long-lived sockets dropped datagrams.
 #
 # Environment (defaults reproduce issue 10's table):
 #   WGNET_BUILD           build directory (default: build/ beside this script's parent)
@@ -26,6 +26,7 @@
 #   BENCH_DELAY_MS        relay delay each way (10)
 #   BENCH_LOSSES          loss percentages, one relayed scenario each ("0.1 1")
 #   BENCH_SEED            relay seed (1)
+#   BENCH_RUNS            transfers per path and row; the table shows the median (3)
 #   BENCH_TIMEOUT         bound of one transfer in seconds (150)
 #   BENCH_BUDGET          bound of all transfers in seconds (600): later ones are skipped
 # Traffic stays inside the lab's namespaces (198.18.0.0/24 outer, 10.77.0.0/24 inner); every
@@ -47,11 +48,13 @@ LOSSES=${BENCH_LOSSES:-0.1 1}
 SEED=${BENCH_SEED:-1}
 TIMEOUT=${BENCH_TIMEOUT:-150}
 BUDGET=${BENCH_BUDGET:-600}
-for v in DIRECT_UP_MIB LOSSY_UP_MIB DOWN_MIB DELAY_MS SEED TIMEOUT BUDGET; do
+RUNS=${BENCH_RUNS:-3}
+for v in RUNS DIRECT_UP_MIB LOSSY_UP_MIB DOWN_MIB DELAY_MS SEED TIMEOUT BUDGET; do
   case ${!v} in
     '' | *[!0-9]*) echo "lossy_link.sh: BENCH_$v must be a whole number, not '${!v}'" >&2; exit 2 ;;
   esac
 done
+[ "$RUNS" -ge 1 ] || { echo "lossy_link.sh: BENCH_RUNS must be at least 1" >&2; exit 2; }
 for loss in $LOSSES; do
   case $loss in
     *[!0-9.]* | *.*.* | . | '') echo "lossy_link.sh: BENCH_LOSSES: '$loss' is not a percentage" >&2; exit 2 ;;
@@ -166,7 +169,7 @@ drops_between() {
   local p0 t0 p1 t1
   read -r p0 t0 <<<"$1"
   read -r p1 t1 <<<"$2"
-  echo "$((p1 - p0))/$((t1 - t0))"
+  echo "$((p1 - p0)) $((t1 - t0))"
 }
 
 BENCH_T0=$SECONDS
@@ -229,24 +232,64 @@ ratio() {
 ROWS=()
 COUNTERS=()
 # run_pair LABEL KIND(upload|download) [FILE SHA BYTES]
-run_pair() {
-  local label=$1 kind=$2 w k
-  echo "# $label ..." >&2
-  local d0 d1 d2
-  d0=$(udp_drops)
-  if [ "$kind" = upload ]; then
-    w=$(measure "$4" "$5" wgnet_upload "$3")
-    d1=$(udp_drops)
-    k=$(measure "$4" "$5" kern_upload "$3")
-  else
-    w=$(measure "$LAB_SOURCE_SHA" "$LAB_SOURCE_BYTES" wgnet_download)
-    d1=$(udp_drops)
-    k=$(measure "$LAB_SOURCE_SHA" "$LAB_SOURCE_BYTES" kern_download)
+# summary VALUE...: "median (min-max)" of MB/s figures, or the failures when any run failed.
+summary() {
+  local v bad=()
+  for v in "$@"; do
+    case $v in *[!0-9.]*) bad+=("$v") ;; esac
+  done
+  if [ "${#bad[@]}" -gt 0 ]; then
+    echo "${bad[*]} ($# runs)"
+    return
   fi
-  d2=$(udp_drops)
-  echo "#   wgnet $w, kernel $k" >&2
-  ROWS+=("| $label | $w | $k | $(ratio "$w" "$k") | $(drops_between "$d0" "$d1"), $(drops_between "$d1" "$d2") |")
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
+    END { m = v[int((NR + 1) / 2)]; if (NR == 1) print m; else printf "%s (%s-%s)\n", m, v[1], v[NR] }'
 }
+median_of() { echo "${1%% *}"; }
+
+ROWS=()
+COUNTERS=()
+# run_pair LABEL KIND(upload|download) [FILE SHA BYTES]: RUNS transfers per path, alternating.
+run_pair() {
+  local label=$1 kind=$2 i w=() k=() d0 d1 pw=0 tw=0 pk=0 tk=0 p t
+  echo "# $label ..." >&2
+  for i in $(seq 1 "$RUNS"); do
+    d0=$(udp_drops)
+    if [ "$kind" = upload ]; then
+      w+=("$(measure "$4" "$5" wgnet_upload "$3")")
+    else
+      w+=("$(measure "$LAB_SOURCE_SHA" "$LAB_SOURCE_BYTES" wgnet_download)")
+    fi
+    d1=$(udp_drops)
+    read -r p t <<<"$(drops_between "$d0" "$d1")"
+    pw=$((pw + p)) tw=$((tw + t))
+    if [ "$kind" = upload ]; then
+      k+=("$(measure "$4" "$5" kern_upload "$3")")
+    else
+      k+=("$(measure "$LAB_SOURCE_SHA" "$LAB_SOURCE_BYTES" kern_download)")
+    fi
+    read -r p t <<<"$(drops_between "$d1" "$(udp_drops)")"
+    pk=$((pk + p)) tk=$((tk + t))
+    echo "#   run $i: wgnet ${w[-1]}, kernel ${k[-1]}" >&2
+  done
+  local ws ks
+  ws=$(summary "${w[@]}")
+  ks=$(summary "${k[@]}")
+  ROWS+=("| $label | $ws | $ks | $(ratio "$(median_of "$ws")" "$(median_of "$ks")") | $pw/$tw, $pk/$tk |")
+}
+
+# socket_drops SCENARIO: the UDP sockets of both namespaces that dropped datagrams for a full
+# receive buffer (skmem d<N>), with their owner, e.g. to tell wireguard-go's from a relay's.
+socket_drops() {
+  local ns
+  for ns in "$LAB_PEER_NS" "$LAB_TOOL_NS"; do
+    ip netns exec "$ns" ss -Huanmp 2>/dev/null | awk -v s="$1" -v n="${ns%%-[0-9]*}" '
+      /users:/ { sock = $4; match($0, /"[^"]+"/); who = substr($0, RSTART + 1, RLENGTH - 2) }
+      /skmem:/ { if (match($0, /,d[0-9]+\)/)) { d = substr($0, RSTART + 2, RLENGTH - 3)
+        if (d > 0) printf "| %s | %s | %s %s | %s |\n", s, n, who, sock, d } }'
+  done
+}
+SOCKDROPS=()
 
 # make_payload MIB: a random file of MIB MiB; prints its path and digest.
 make_payload() {
@@ -280,6 +323,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r file sha <<<"$(make_payload "$DIRECT_UP_MIB")"
 run_pair "upload $DIRECT_UP_MIB MiB, direct" upload "$file" "$sha" $((DIRECT_UP_MIB * 1024 * 1024))
 run_pair "download $DOWN_MIB MiB, direct" download
+mapfile -t -O "${#SOCKDROPS[@]}" SOCKDROPS < <(socket_drops direct)
 rm -f "$file"
 
 read -r file sha <<<"$(make_payload "$LOSSY_UP_MIB")"
@@ -292,6 +336,7 @@ for loss in $LOSSES; do
   where="${DELAY_MS} ms each way, $loss% loss"
   run_pair "download $DOWN_MIB MiB, $where" download
   run_pair "upload $LOSSY_UP_MIB MiB, $where" upload "$file" "$sha" $((LOSSY_UP_MIB * 1024 * 1024))
+  mapfile -t -O "${#SOCKDROPS[@]}" SOCKDROPS < <(socket_drops "$where")
   COUNTERS+=("$(counters_row "$where" wgnet "$(lab_relay_down)")")
   COUNTERS+=("$(counters_row "$where" kernel "$(kern_relay_down)")")
 done
@@ -300,7 +345,10 @@ echo
 echo "Lossy-link benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \
   "load average before ${LOAD_BEFORE}, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| MB/s | wgnet (wg-nc) | kernel TCP over wireguard-go TUN | wgnet/kernel | UDP rcvbuf drops, peer ns/tool ns: wgnet, kernel |"
+echo "MB/s: median of $RUNS runs (min-max); UDP drops: datagrams dropped for a full socket receive"
+echo "buffer during that path's runs, in the peer namespace/the tool namespace."
+echo
+echo "| MB/s | wgnet (wg-nc) | kernel TCP over wireguard-go TUN | wgnet/kernel | UDP drops wgnet, kernel |"
 echo "|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 if [ "${#COUNTERS[@]}" -gt 0 ]; then
@@ -308,6 +356,14 @@ if [ "${#COUNTERS[@]}" -gt 0 ]; then
   echo "| relay | path | to peer: received | lost | to tool: received | lost | queue-full |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${COUNTERS[@]}"
+fi
+if [ "${#SOCKDROPS[@]}" -gt 0 ]; then
+  echo
+  echo "Sockets still open at the end of a scenario that dropped datagrams (counted since they opened):"
+  echo
+  echo "| scenario | namespace | socket | receive-buffer drops |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${SOCKDROPS[@]}"
 fi
 if [ -s "$LAB_DIR/bench.err" ]; then
   echo
