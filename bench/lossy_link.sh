@@ -12,13 +12,14 @@
 # Each path has its own relay with the same options (delay, loss, seed), so each path's counters
 # are its own. Per scenario (direct; N ms each way with 0.1% loss; the same with 1% loss) it
 # uploads a file to the SHA-256 sink (TCP 9000, which answers with the digest) and downloads the
-# lab's source file (TCP 9001, digest known), once per path, checks every digest and prints a
-# markdown table of MB/s (10^6 bytes per second, wall clock of the client process; wg-nc's time
-# includes its handshake, the kernel path's tunnel is warmed up first; median of BENCH_RUNS), the
-# ratio wgnet/kernel, the UDP datagrams dropped for full receive buffers in each namespace, then
-# each relay's counters and which long-lived sockets dropped datagrams.
+# lab's source file (TCP 9001, digest known), BENCH_RUNS times per path, alternating the paths,
+# checks every digest and prints a markdown table of MB/s (10^6 bytes per second, wall clock of
+# the client process; wg-nc's time includes its handshake, the kernel path's tunnel is warmed up
+# first; the median, the lower middle for an even BENCH_RUNS), the ratio wgnet/kernel, the UDP
+# datagrams dropped for full receive buffers in each namespace, then each relay's counters and
+# which long-lived sockets dropped datagrams.
 #
-# Environment (defaults reproduce issue 10's table):
+# Environment (defaults: issue 10's table, about 5 minutes on 2 cores):
 #   WGNET_BUILD           build directory (default: build/ beside this script's parent)
 #   BENCH_DIRECT_UP_MIB   upload size on the direct path (256)
 #   BENCH_LOSSY_UP_MIB    upload size through the relay (32)
@@ -29,6 +30,8 @@
 #   BENCH_RUNS            transfers per path and row; the table shows the median (3)
 #   BENCH_TIMEOUT         bound of one transfer in seconds (150)
 #   BENCH_BUDGET          bound of all transfers in seconds (600): later ones are skipped
+# Exit status: 0, 1 when a transfer had no figure (timeout, failure, wrong digest, over budget) or
+# the lab did not come up, 2 when it cannot run here (not root, bad BENCH_* value).
 # Traffic stays inside the lab's namespaces (198.18.0.0/24 outer, 10.77.0.0/24 inner); every
 # process this starts is stopped by PID on exit (the lab's lab_down does the rest).
 set -u
@@ -231,6 +234,7 @@ ratio() {
 
 ROWS=()
 COUNTERS=()
+FAILED=0 # 1 once a transfer timed out, failed, had a wrong digest or was skipped
 # run_pair LABEL KIND(upload|download) [FILE SHA BYTES]
 # summary VALUE...: "median (min-max)" of MB/s figures, or the failures when any run failed.
 summary() {
@@ -249,6 +253,7 @@ median_of() { echo "${1%% *}"; }
 
 ROWS=()
 COUNTERS=()
+FAILED=0 # 1 once a transfer timed out, failed, had a wrong digest or was skipped
 # run_pair LABEL KIND(upload|download) [FILE SHA BYTES]: RUNS transfers per path, alternating.
 run_pair() {
   local label=$1 kind=$2 i w=() k=() d0 d1 pw=0 tw=0 pk=0 tk=0 p t
@@ -272,6 +277,7 @@ run_pair() {
     pk=$((pk + p)) tk=$((tk + t))
     echo "#   run $i: wgnet ${w[-1]}, kernel ${k[-1]}" >&2
   done
+  case " ${w[*]} ${k[*]} " in *[!0-9.\ ]*) FAILED=1 ;; esac
   local ws ks
   ws=$(summary "${w[@]}")
   ks=$(summary "${k[@]}")
@@ -369,4 +375,8 @@ if [ -s "$LAB_DIR/bench.err" ]; then
   echo
   echo "stderr of the transfers:"
   sed 's/^/  /' "$LAB_DIR/bench.err"
+fi
+if [ "$FAILED" = 1 ]; then
+  echo "lossy_link.sh: some transfers have no figure (see the table)" >&2
+  exit 1
 fi
