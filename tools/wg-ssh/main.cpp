@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
     ::close(null_fd);
   }
 
+  if (auto lists = ssh::check_algorithm_lists(*settings); !lists) {
+    diag.error(lists.error().message);
+    return ssh::kSshErrorExit;
+  }
+
   auto config = tools::load_tool_config(options.wg_config_path, diag);
   if (!config) return tools::report_error(diag, config.error(), tools::ExitStatusMap(255));
   // ConnectTimeout bounds the WireGuard handshake too: nothing is connected before it.

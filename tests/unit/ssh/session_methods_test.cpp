@@ -1,8 +1,10 @@
 // -o Ciphers/KexAlgorithms/HostKeyAlgorithms/MACs in OpenSSH's list syntax over libssh2's
 // algorithms, host key type preference (order_hostkeyalgs) and the Terrapin exposure rule.
+#include "session_methods.hpp"
+
 #include <gtest/gtest.h>
 
-#include "session_methods.hpp"
+#include "session_run.hpp"
 
 namespace wgnet::ssh {
 namespace {
@@ -71,6 +73,31 @@ TEST(SessionMethods, TerrapinNeedsChachaOrEncryptThenMac) {
   EXPECT_TRUE(terrapin_exposed("aes256-cbc", "hmac-sha2-256-etm@openssh.com"));
   EXPECT_FALSE(terrapin_exposed("aes128-ctr", "hmac-sha2-256"));
   EXPECT_FALSE(terrapin_exposed("aes256-gcm@openssh.com", "hmac-sha2-512"));
+}
+
+// Checked against the real libssh2 before anything connects: every hop's lists, the jump hosts'
+// too; an error names the list and the hop's spec.
+TEST(SessionMethods, AlgorithmListsAreCheckedForEveryHopBeforeConnecting) {
+  SshSettings settings;
+  EXPECT_TRUE(check_algorithm_lists(settings));  // nothing asked: libssh2's defaults
+  settings.ciphers = "aes256-ctr,chacha20-poly1305@openssh.com";
+  settings.macs = "hmac-sha2-256";
+  EXPECT_TRUE(check_algorithm_lists(settings));
+  settings.ciphers = "chacha20-poly1305@openssh.com";
+  auto refused = check_algorithm_lists(settings);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(
+      refused.error().message.rfind("no Ciphers left from 'chacha20-poly1305@openssh.com'", 0), 0u)
+      << refused.error().message;
+
+  settings.ciphers.clear();
+  SshSettings jump;
+  jump.kex_algorithms = "sntrup761x25519-sha512@openssh.com";
+  settings.jump_hops.push_back(jump);
+  refused = check_algorithm_lists(settings);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message.rfind("no KexAlgorithms left from 'sntrup761x25519", 0), 0u)
+      << refused.error().message;
 }
 
 }  // namespace

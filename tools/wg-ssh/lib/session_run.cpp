@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "auth_run.hpp"
 #include "channel_pump.hpp"
@@ -32,6 +34,53 @@ int diagnostics_verbosity(LogLevel level) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The -o Ciphers/MACs/KexAlgorithms/HostKeyAlgorithms lists of `hop` as
+// libssh2_session_method_pref takes them (empty: libssh2's defaults); an error names the first
+// list that leaves nothing libssh2 can do.
+Result<MethodPrefs> resolve_method_lists(const SshSettings& hop, LIBSSH2_SESSION* session) {
+  MethodPrefs prefs;
+  const struct {
+    const std::string& spec;
+    int method;
+    const char* option;
+    std::string* out;
+  } lists[] = {
+      {hop.ciphers, LIBSSH2_METHOD_CRYPT_CS, "Ciphers", &prefs.ciphers},
+      {hop.macs, LIBSSH2_METHOD_MAC_CS, "MACs", &prefs.macs},
+      {hop.kex_algorithms, LIBSSH2_METHOD_KEX, "KexAlgorithms", &prefs.kex},
+      {hop.host_key_algorithms, LIBSSH2_METHOD_HOSTKEY, "HostKeyAlgorithms", &prefs.host_key},
+  };
+  for (const auto& list : lists) {
+    if (list.spec.empty()) continue;
+    auto resolved =
+        resolve_algorithm_list(list.spec, supported_algorithms(session, list.method), list.option);
+    if (!resolved) return resolved.error();
+    *list.out = *resolved;
+  }
+  return prefs;
+}
+
+struct SessionFree {
+  void operator()(LIBSSH2_SESSION* session) const { libssh2_session_free(session); }
+};
+
+}  // namespace
+
+Result<void> check_algorithm_lists(const SshSettings& settings) {
+  auto library = Libssh2Library::init();
+  if (!library) return library.error();
+  // A session that never connects: only its list of supported algorithms is read.
+  std::unique_ptr<LIBSSH2_SESSION, SessionFree> session(libssh2_session_init());
+  if (!session) return make_error(ErrorCode::kInternal, "libssh2_session_init failed");
+  for (const auto& hop : settings.jump_hops) {
+    if (auto ok = resolve_method_lists(hop, session.get()); !ok) return ok.error();
+  }
+  if (auto ok = resolve_method_lists(settings, session.get()); !ok) return ok.error();
+  return {};
+}
+
+namespace {
 
 // The session's state, in destruction order: channels before the session, the session before
 // the library. Teardown (channel frees, disconnect) happens in the destructors.
@@ -195,25 +244,16 @@ Result<std::unique_ptr<SshSession>> SessionRun::log_in(const SshSettings& hop, F
 
 Result<void> SessionRun::negotiate(SshSession& session, const SshSettings& hop,
                                    std::optional<Clock::time_point> deadline) {
-  MethodPrefs prefs;
-  const struct {
-    const std::string& spec;
-    int method;
-    const char* option;
-    std::string* out;
-  } lists[] = {
-      {hop.ciphers, LIBSSH2_METHOD_CRYPT_CS, "Ciphers", &prefs.ciphers},
-      {hop.macs, LIBSSH2_METHOD_MAC_CS, "MACs", &prefs.macs},
-      {hop.kex_algorithms, LIBSSH2_METHOD_KEX, "KexAlgorithms", &prefs.kex},
-      {hop.host_key_algorithms, LIBSSH2_METHOD_HOSTKEY, "HostKeyAlgorithms", &prefs.host_key},
-  };
-  for (const auto& list : lists) {
-    if (list.spec.empty()) continue;
-    auto resolved = resolve_algorithm_list(
-        list.spec, supported_algorithms(session.get(), list.method), list.option);
-    if (!resolved) return resolved.error();
-    *list.out = *resolved;
-    debug(std::string(list.option) + ": " + *resolved);
+  auto resolved = resolve_method_lists(hop, session.get());
+  if (!resolved) return resolved.error();
+  MethodPrefs prefs = *resolved;
+  const std::pair<const char*, const std::string*> chosen[] = {
+      {"Ciphers", &prefs.ciphers},
+      {"MACs", &prefs.macs},
+      {"KexAlgorithms", &prefs.kex},
+      {"HostKeyAlgorithms", &prefs.host_key}};
+  for (const auto& [option, list] : chosen) {
+    if (!list->empty()) debug(std::string(option) + ": " + *list);
   }
   if (hop.host_key_algorithms.empty()) {
     prefs.host_key =

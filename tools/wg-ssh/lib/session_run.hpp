@@ -14,6 +14,11 @@ namespace wgnet::ssh {
 int run_session(Tunnel& tunnel, const SshSettings& settings, const SshEnvironment& env,
                 const tools::Diagnostics& diag);
 
+// Every hop's -o Ciphers/MACs/KexAlgorithms/HostKeyAlgorithms list checked against what libssh2
+// implements, before anything is connected (OpenSSH, too, refuses a bad list before it
+// connects): the error names the first list that leaves nothing.
+Result<void> check_algorithm_lists(const SshSettings& settings);
+
 // -v/-q as wgnet Diagnostics verbosity: 0 normal, 1 for -v, 2 for -vv and more.
 int diagnostics_verbosity(LogLevel level);
 inline bool quiet_level(LogLevel level) { return level < LogLevel::kInfo; }
