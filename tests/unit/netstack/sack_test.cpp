@@ -59,7 +59,7 @@ Bytes segment(uint8_t flags, uint32_t seq, uint32_t ack, const Bytes& options, s
   p[32] = static_cast<uint8_t>((tcp_len / 4) << 4);
   p[33] = flags;
   put16(p, 34, 65535);
-  if (!options.empty()) std::memcpy(&p[40], options.data(), options.size());
+  std::memcpy(&p[40], options.data(), options.size());
   for (size_t i = 0; i < payload; ++i) p[20 + tcp_len + i] = static_cast<uint8_t>('a' + i % 26);
   return p;
 }
