@@ -89,7 +89,8 @@ class DeviceImpl final : public Device {
   struct InFlight {
     Handshake* handshake;
     Time sent_at;
-    bool newest;  // peer.handshake itself, not a superseded one
+    bool newest;    // peer.handshake itself, not a superseded one
+    bool outdated;  // a newer initiation's response already made the session
   };
   void supersede_initiation(Peer& peer, Time now);
   void prune_superseded(Peer& peer, Time now);
@@ -109,6 +110,7 @@ class DeviceImpl final : public Device {
   void expired_zero_key_material(Peer& peer, Time now, DeviceSink& sink);
   void expired_send_persistent_keepalive(Peer& peer, Time now, DeviceSink& sink);
   void expired_startup_retry(Peer& peer, Time now, DeviceSink& sink);
+  void expired_settle_handshake(Peer& peer, Time now, DeviceSink& sink);
 
   Environment& env_;
   StaticIdentity identity_;

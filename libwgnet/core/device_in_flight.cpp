@@ -53,23 +53,20 @@ void DeviceImpl::prune_superseded(Peer& peer, Time now) {
 
 std::optional<DeviceImpl::InFlight> DeviceImpl::find_in_flight(Peer& peer, uint32_t index) {
   if (index == peer.handshake_index && peer.last_sent_handshake) {
-    return InFlight{&peer.handshake, *peer.last_sent_handshake, true};
+    return InFlight{&peer.handshake, *peer.last_sent_handshake, true, false};
   }
   for (auto& s : peer.superseded) {
-    if (s.index == index) return InFlight{&s.handshake, s.sent_at, false};
+    if (s.index == index) return InFlight{&s.handshake, s.sent_at, false, s.outdated};
   }
   return std::nullopt;
 }
 
-// A response to the initiation sent at `sent_at` authenticated: the older ones can only ever
-// make sessions the peer no longer has.
+// A response to the initiation sent at `sent_at` authenticated: the older ones are never used
+// for a session now, but stay answerable until they expire (see response_consumed).
 void DeviceImpl::forget_older_initiations(Peer& peer, Time sent_at) {
-  std::erase_if(peer.superseded, [&](SupersededInitiation& s) {
-    if (s.sent_at >= sent_at) return false;
-    index_.erase(s.index);
-    s.handshake.wipe_all();
-    return true;
-  });
+  for (auto& s : peer.superseded) {
+    if (s.sent_at < sent_at) s.outdated = true;
+  }
 }
 
 // The send time of the newest initiation newer than `sent_at` still waiting for its response.
@@ -110,6 +107,23 @@ void DeviceImpl::discard_held_session(Peer& peer) {
 void DeviceImpl::response_consumed(Peer& peer, const InFlight& in_flight, Time now,
                                    DeviceSink& sink) {
   const uint32_t index = in_flight.handshake->local_index;
+  if (in_flight.outdated) {
+    // The peer answered an older initiation after a newer one made our session: it accepted
+    // both, and when the two reached it together (its handshake workers check timestamps
+    // concurrently) it may have kept either. Data on the wrong one would be dropped until a
+    // rehandshake, seconds later. A fresh initiation, past the peer's flood limit, settles it.
+    std::erase_if(peer.superseded, [&](SupersededInitiation& s) {
+      if (s.index != index) return false;
+      index_.erase(s.index);
+      s.handshake.wipe_all();
+      return true;
+    });
+    if (!peer.timers.settle_handshake)
+      peer.timers.settle_handshake = now + SETTLE_HANDSHAKE_DELAY;
+    return drop(sink, &peer,
+                "handshake response to an older initiation (the peer took both): a fresh "
+                "handshake settles which session it kept");
+  }
   std::unique_ptr<Keypair> kp = derive_keypair(*in_flight.handshake, now);
   if (in_flight.newest) {
     peer.handshake_index = 0;
@@ -150,6 +164,11 @@ void DeviceImpl::complete_as_initiator(Peer& peer, std::unique_ptr<Keypair> kp, 
   } else {
     send_keepalive(peer, now, sink);
   }
+}
+
+// The fresh initiation that settles which of two answered initiations the peer kept.
+void DeviceImpl::expired_settle_handshake(Peer& peer, Time now, DeviceSink& sink) {
+  do_send_initiation(peer, now, sink);  // bypasses the REKEY_TIMEOUT rate limit on purpose
 }
 
 // The newer initiation's response is overdue: the peer most likely never accepted it.

@@ -20,6 +20,7 @@ void DeviceImpl::on_deadline(Time now, DeviceSink& sink) {
     if (due(t.zero_key_material)) expired_zero_key_material(peer, now, sink);
     if (due(t.settle_session)) expired_settle_session(peer, now, sink);
     if (due(t.startup_retry)) expired_startup_retry(peer, now, sink);
+    if (due(t.settle_handshake)) expired_settle_handshake(peer, now, sink);
     if (due(t.retransmit_handshake)) expired_retransmit_handshake(peer, now, sink);
     if (due(t.new_handshake)) expired_new_handshake(peer, now, sink);
     if (due(t.send_keepalive)) expired_send_keepalive(peer, now, sink);

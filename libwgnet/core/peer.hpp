@@ -28,6 +28,7 @@ struct SupersededInitiation {
   Handshake handshake;  // kCreatedInitiation
   uint32_t index = 0;   // registered in the device's index table
   Time sent_at{};
+  bool outdated = false;  // a newer one's response made the session: answerable, never used
 };
 
 // A session from the response to an older initiation while a newer one is still in flight. A

@@ -7,7 +7,7 @@ namespace wgnet::core {
 Time PeerTimers::earliest() const {
   Time t = Time::max();
   for (const auto& d : {retransmit_handshake, send_keepalive, new_handshake, zero_key_material,
-                        persistent_keepalive, startup_retry, settle_session}) {
+                        persistent_keepalive, startup_retry, settle_session, settle_handshake}) {
     if (d) t = std::min(t, *d);
   }
   return t;
@@ -21,6 +21,7 @@ void PeerTimers::clear_all() {
   persistent_keepalive.reset();
   startup_retry.reset();
   settle_session.reset();
+  settle_handshake.reset();
 }
 
 void timers_data_sent(PeerTimers& t, Time now, Time jitter) {

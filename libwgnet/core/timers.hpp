@@ -24,6 +24,10 @@ using Time = std::chrono::nanoseconds;
 // Start-up: the first handshake is repeated after these growing delays (each a fresh
 // initiation), because a peer that still remembers a previous process of ours drops an
 // initiation arriving < 20 ms after that process's last one (or with a not-newer timestamp).
+// After the peer answered an older initiation of ours too, the fresh initiation that settles which
+// session it kept waits this long: past the peer's 20 ms flood limit since it consumed that one.
+constexpr Time SETTLE_HANDSHAKE_DELAY = std::chrono::milliseconds(25);
+
 constexpr std::array<Time, 4> STARTUP_RETRY_DELAYS = {std::chrono::milliseconds(50),
                                                       std::chrono::milliseconds(100),
                                                       std::chrono::milliseconds(200),
@@ -37,6 +41,8 @@ struct PeerTimers {
   std::optional<Time> persistent_keepalive;
   std::optional<Time> startup_retry;
   std::optional<Time> settle_session;  // when a held session is used (see HeldSession)
+  // A fresh handshake after the peer answered two of our initiations (device_in_flight.cpp).
+  std::optional<Time> settle_handshake;
 
   int handshake_attempts = 0;
   size_t startup_retries_sent = 0;
