@@ -118,8 +118,7 @@ void DeviceImpl::response_consumed(Peer& peer, const InFlight& in_flight, Time n
       s.handshake.wipe_all();
       return true;
     });
-    if (!peer.timers.settle_handshake)
-      peer.timers.settle_handshake = now + SETTLE_HANDSHAKE_DELAY;
+    if (!peer.timers.settle_handshake) peer.timers.settle_handshake = now + SETTLE_HANDSHAKE_DELAY;
     return drop(sink, &peer,
                 "handshake response to an older initiation (the peer took both): a fresh "
                 "handshake settles which session it kept");

@@ -63,7 +63,9 @@ IcmpEchoPcb::~IcmpEchoPcb() {
   if (pcb_ != nullptr) raw_remove(pcb_);
 }
 
-void IcmpEchoPcb::forget_stack() { pcb_ = nullptr; }
+void IcmpEchoPcb::forget_stack() {
+  pcb_ = nullptr;
+}
 
 Result<void> IcmpEchoPcb::send(uint16_t sequence, size_t payload_size) {
   const std::string what = "ICMP echo to " + target_.to_string();

@@ -5,10 +5,10 @@
 #include <netinet/udp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <algorithm>
 
 #include "wgnet/sockaddr.hpp"
 
@@ -193,9 +193,9 @@ size_t OuterSocket::receive_batch(int fd, const Receiver& on_datagram) {
       }
     }
     rx_bytes_ += len;
-    Endpoint from = from_sockaddr(reinterpret_cast<const sockaddr*>(&addrs[i]),
-                                  msgs[i].msg_hdr.msg_namelen)
-                        .value_or(Endpoint{});
+    Endpoint from =
+        from_sockaddr(reinterpret_cast<const sockaddr*>(&addrs[i]), msgs[i].msg_hdr.msg_namelen)
+            .value_or(Endpoint{});
     uint8_t* base = buffers_.data() + static_cast<size_t>(i) * slot_size_;
     for (size_t off = 0; off < len; off += segment) {
       on_datagram({base + off, std::min(segment, len - off)}, from);

@@ -42,7 +42,9 @@ bool family_allows(AddressFamily family, const IpAddress& ip) {
 TunnelImpl::TunnelImpl(PassKey, SingleTunnelClaim claim, const Config& config,
                        TunnelOptions options)
     : claim_(std::move(claim)),
-      config_(config), options_(std::move(options)), opened_at_(SteadyClock::now()) {
+      config_(config),
+      options_(std::move(options)),
+      opened_at_(SteadyClock::now()) {
   for (core::PeerIndex i = 0; i < config_.peers.size(); ++i)
     for (const auto& prefix : config_.peers[i].allowed_ips) routes_.insert(prefix, i);
 }

@@ -42,8 +42,8 @@ using ReplyQueue = HandoffQueue<PingReply>;
 // kClosed (its queue is watched by the link, so a blocked receive wakes up).
 class TunnelPinger final : public Pinger {
  public:
-  TunnelPinger(std::shared_ptr<TunnelLink> link, std::unique_ptr<IcmpEchoPcb> pcb,
-               IpAddress target, uint16_t identifier, std::shared_ptr<ReplyQueue> replies)
+  TunnelPinger(std::shared_ptr<TunnelLink> link, std::unique_ptr<IcmpEchoPcb> pcb, IpAddress target,
+               uint16_t identifier, std::shared_ptr<ReplyQueue> replies)
       : link_(std::move(link)),
         pcb_(std::move(pcb)),
         target_(target),

@@ -63,7 +63,7 @@ using WarningSink = std::function<void(const std::string&)>;
 // Parses the text of a config. `source` names it in messages ("wg.conf"). Accepts the wg-quick INI
 // form and the UAPI form (private_key=<hex> ...), detected from the content.
 WGNET_API Result<Config> parse_config(std::string_view text, std::string_view source,
-                            const WarningSink& warn = {});
+                                      const WarningSink& warn = {});
 
 // Reads and parses a file; warns, as wg-quick does, when (file mode & directory mode & 0007) != 0
 // (others can reach it). Never refuses because of permissions.

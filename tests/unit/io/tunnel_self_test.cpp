@@ -227,7 +227,6 @@ TEST_F(SelfTunnel, AddressOutsideAllowedIpsIsRefusedAtOnce) {
   EXPECT_EQ(conn.error().code, wgnet::ErrorCode::kNetwork);
 }
 
-
 // ---- ICMP echo (Tunnel::ping, Pinger): the server tunnel's lwIP answers echo requests ----
 
 TEST_F(SelfTunnel, PingGetsEchoRepliesOverV4AndV6) {
