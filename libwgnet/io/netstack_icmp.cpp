@@ -67,14 +67,17 @@ void IcmpEchoPcb::forget_stack() {
   pcb_ = nullptr;
 }
 
+Result<void> IcmpEchoPcb::check_payload(const IpAddress& target, size_t payload_size) {
+  if (payload_size <= max_payload(target)) return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    "ICMP echo to " + target.to_string() + ": " + std::to_string(payload_size) +
+                        " data bytes do not fit in an IP datagram (at most " +
+                        std::to_string(max_payload(target)) + ")");
+}
+
 Result<void> IcmpEchoPcb::send(uint16_t sequence, size_t payload_size) {
   const std::string what = "ICMP echo to " + target_.to_string();
-  if (payload_size > max_payload(target_)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      what + ": " + std::to_string(payload_size) +
-                          " data bytes do not fit in an IP datagram (at most " +
-                          std::to_string(max_payload(target_)) + ")");
-  }
+  if (auto fits = check_payload(target_, payload_size); !fits) return fits;
   auto message = core::build_echo_request(
       {family_of(target_), identifier_, sequence, payload_size, loop_clock_ns()});
   pbuf* p = pbuf_alloc(PBUF_IP, static_cast<u16_t>(message.size()), PBUF_RAM);

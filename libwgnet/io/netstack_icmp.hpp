@@ -24,6 +24,8 @@ class IcmpEchoPcb {
 
   // The largest data size per family: what fits in one IP datagram (65535 bytes).
   static size_t max_payload(const IpAddress& target);
+  // kInvalidArgument naming the size and the limit when `payload_size` exceeds max_payload.
+  static Result<void> check_payload(const IpAddress& target, size_t payload_size);
 
   // on_reply runs on the loop thread, from inside NetstackHost::input().
   static Result<std::unique_ptr<IcmpEchoPcb>> open(const IpAddress& target, uint16_t identifier,

@@ -62,11 +62,8 @@ class TunnelPinger final : public Pinger {
   IpAddress target() const override { return target_; }
   uint16_t identifier() const override { return identifier_; }
   Result<void> send(uint16_t sequence, size_t payload_size) override {
-    if (payload_size > IcmpEchoPcb::max_payload(target_))  // checked here too: no loop trip
-      return make_error(ErrorCode::kInvalidArgument,
-                        "ICMP echo to " + target_.to_string() + ": " +
-                            std::to_string(payload_size) + " data bytes are too many (at most " +
-                            std::to_string(IcmpEchoPcb::max_payload(target_)) + ")");
+    // Checked before the trip to the loop too: a size that cannot fit costs no round trip.
+    if (auto fits = IcmpEchoPcb::check_payload(target_, payload_size); !fits) return fits;
     return link_->on_stack(
         [&](NetstackHost&) -> Result<void> { return pcb_->send(sequence, payload_size); });
   }
