@@ -20,10 +20,24 @@ Result<Config> load_tool_config(const std::string& flag_value, const Diagnostics
 // connect timeout. Servers (nc -l) do not: their peers may have no Endpoint= and reach us first.
 enum class HandshakeWait { kWait, kSkip };
 
-// Tunnel::open with diag's log sink, then wait_handshake() unless told to skip; with -v says
-// which config and peers it tries and, once done, which peer answered and how long it took.
+// By default tools share the identity's one tunnel through the wgnet agent (parallel tools
+// would otherwise take the peer's one session from each other); --no-share, or $WGNET_NO_SHARE
+// set to anything but "" or "0", opens this process's own.
+enum class Sharing { kShare, kOwnTunnel };
+
+// Whether $WGNET_NO_SHARE asks for our own tunnel.
+bool no_share_from_env();
+
+// The wgnet-agent program to start: $WGNET_AGENT_PROGRAM, else wgnet-agent beside this program,
+// else in the build tree's layout (<exe dir>/../wgnet-agent/), else "wgnet-agent" from PATH.
+std::string agent_program_path();
+
+// Tunnel::attach (or Tunnel::open when not sharing) with diag's log sink, then wait_handshake()
+// unless told to skip; with -v says which config and peers it tries, which agent it attached to
+// or started and, once done, which peer answered and how long it took.
 Result<std::unique_ptr<Tunnel>> open_tool_tunnel(const Config& config, const Diagnostics& diag,
                                                  std::chrono::milliseconds handshake_timeout,
-                                                 HandshakeWait wait = HandshakeWait::kWait);
+                                                 HandshakeWait wait = HandshakeWait::kWait,
+                                                 Sharing sharing = Sharing::kShare);
 
 }  // namespace wgnet::tools

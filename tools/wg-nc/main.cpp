@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   auto handshake_timeout = options.timeout.value_or(TunnelOptions{}.handshake_timeout);
   auto tunnel = tools::open_tool_tunnel(
       *config, diag, handshake_timeout,
-      options.listen ? tools::HandshakeWait::kSkip : tools::HandshakeWait::kWait);
+      options.listen ? tools::HandshakeWait::kSkip : tools::HandshakeWait::kWait,
+      options.no_share ? tools::Sharing::kOwnTunnel : tools::Sharing::kShare);
   if (!tunnel) return tools::report_error(diag, tunnel.error());
 
   tools::RelayStreams streams;

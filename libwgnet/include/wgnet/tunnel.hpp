@@ -25,6 +25,15 @@
 // Tunnel is destroyed, every call on such a handle fails with kClosed (a blocked accept or
 // recv_from wakes up and returns kClosed), and destroying the handle is safe. Connection fds
 // stay valid descriptors; after the Tunnel is gone they read end-of-file or an error.
+//
+// Sharing one tunnel: Tunnel::open vs Tunnel::attach. open() brings up this process's own
+// WireGuard session. The peer keeps one session per key, so two processes that open the same
+// config take it from each other (parallel tools time out). attach() (wgnet/agent.hpp) instead
+// connects to the wgnet agent that owns this identity's one tunnel -- starting it, detached, when
+// none runs -- and returns a Tunnel whose calls run there: the same methods, semantics and error
+// codes, connections handed over as file descriptors. An agent whose config differs from ours
+// (changed on disk) is retired and a fresh one started; one that died is replaced. attach() is
+// not limited to one per process, as the agent holds the stack.
 #pragma once
 
 #include <chrono>
@@ -116,6 +125,8 @@ struct PingOptions {
 class TcpListener;
 class UdpSocket;
 class Pinger;
+struct AttachOptions;  // wgnet/agent.hpp
+struct AttachInfo;
 
 class WGNET_API Tunnel {
  public:
@@ -123,6 +134,10 @@ class WGNET_API Tunnel {
   // starts the event loop and begins the handshake at once with every peer that has an endpoint.
   // kInvalidArgument while another Tunnel is open in this process (see the top of this file).
   static Result<std::unique_ptr<Tunnel>> open(const Config& config, TunnelOptions options);
+  // The shared tunnel of this config's identity, through its agent (see the top of this file and
+  // wgnet/agent.hpp); `info`, when given, says which agent and whether this call started it.
+  static Result<std::unique_ptr<Tunnel>> attach(const Config& config, AttachOptions options,
+                                                AttachInfo* info = nullptr);
   virtual ~Tunnel() = default;
 
   // Waits until a handshake with some peer has completed (or the handshake timeout elapses).

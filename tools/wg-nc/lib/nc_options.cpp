@@ -127,6 +127,8 @@ Result<NcCommand> parse_nc_command_line(int argc, const char* const* argv) {
   std::vector<std::string> args;
 
   tools::add_config_option(app, o.config_path);
+  app.add_flag("--no-share", o.no_share,
+               "Open this process's own tunnel instead of sharing the wgnet agent's");
   app.add_flag("-l", o.listen, "Listen on our tunnel address instead of connecting");
   app.add_flag("-k", o.keep_listening, "With -l: accept the next connection after one ends");
   app.add_flag("-u", o.udp, "UDP instead of TCP");

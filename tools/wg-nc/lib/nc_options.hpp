@@ -24,7 +24,8 @@ struct NcOptions {
   std::optional<std::chrono::milliseconds> timeout;         // -w
   std::optional<std::chrono::milliseconds> quit_after_eof;  // -q (implies -N); negative: unset
   int verbosity = 0;                                        // -v, repeatable
-  std::string host;             // client: where to; listen: our address to bind, empty = all
+  bool no_share = false;  // --no-share: our own tunnel, not the agent's (also $WGNET_NO_SHARE)
+  std::string host;       // client: where to; listen: our address to bind, empty = all
   std::vector<uint16_t> ports;  // client: one, or several with -z; listen: one
 };
 
