@@ -219,7 +219,7 @@ Result<Frame> recv_frame(int sock) {
     got += *n;
   }
   uint32_t len = load_u32(header);
-  if (len < 1 || len + 4 > kMaxFrame)
+  if (len < 1 || static_cast<size_t>(len) + 4 > kMaxFrame)
     return make_error(ErrorCode::kInternal, "agent protocol: bad frame length");
   frame.op = header[4];
   frame.payload.resize(len - 1);
