@@ -14,10 +14,6 @@ namespace {
 
 using namespace io::socks5;
 
-// Greeting, authentication and request must all arrive within this: a client that connects and
-// says nothing would otherwise hold its thread for ever.
-constexpr std::chrono::seconds kNegotiationTimeout{10};
-
 const Endpoint kNoAddress{IpAddress::v4(0, 0, 0, 0), 0};
 
 class Session {
@@ -27,7 +23,7 @@ class Session {
         client_(client),
         options_(options),
         cancel_fd_(cancel_fd),
-        io_(client, cancel_fd, ClientIo::Clock::now() + kNegotiationTimeout) {}
+        io_(client, cancel_fd, ClientIo::Clock::now() + options.negotiation_timeout) {}
 
   // The log line, without the "socks5: " prefix.
   std::string run() {

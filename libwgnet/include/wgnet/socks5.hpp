@@ -28,12 +28,15 @@ struct Socks5Options {
   std::string udp_relay_address = "127.0.0.1";   // where UDP ASSOCIATE's relay socket binds
   LogSink log;                                   // one line per session (kInfo); may be empty
   std::chrono::milliseconds dial_timeout{10000};  // CONNECT's dial, name lookup included
+  // Greeting, authentication and request must all arrive within this from the start: a client
+  // that connects and says nothing would otherwise hold its thread for ever.
+  std::chrono::milliseconds negotiation_timeout{10000};
 };
 
 // Serves one SOCKS5 client connection to the end (blocking); `client` was accepted by the
 // caller (Unix or TCP). cancel_fd readable -> return promptly (a dial in progress still runs to
-// its dial_timeout). A client that has not finished its request within 10 s is dropped, so an
-// idle connection cannot hold the thread forever.
+// its dial_timeout). A client that has not sent its request within negotiation_timeout is
+// dropped.
 WGNET_API void serve_socks5(Tunnel& tunnel, Fd client, const Socks5Options& options,
                             int cancel_fd = -1);
 

@@ -356,6 +356,20 @@ TEST(Socks5Session, CancelEndsARelayingSessionPromptly) {
   EXPECT_NE(s.log().find("(cancelled)"), std::string::npos);
 }
 
+TEST(Socks5Session, ClientSilentPastTheNegotiationTimeoutIsDropped) {
+  wgnet::test::SocksTestTunnel tunnel;
+  wgnet::Socks5Options options;
+  options.negotiation_timeout = 300ms;
+  SocksSession s(tunnel, options);
+  send_bytes(s.fd(), kNoAuthGreeting);
+  EXPECT_EQ(read_bytes(s.fd(), 2), (Bytes{0x05, 0x00}));
+  // ... and no request.
+  EXPECT_FALSE(s.finished_within(100ms));
+  EXPECT_TRUE(s.finished_within(2s));
+  EXPECT_TRUE(closes_without_data(s.fd()));
+  EXPECT_NE(s.log().find("before its request"), std::string::npos);
+}
+
 TEST(Socks5Session, ClientClosingBeforeItsRequestEndsTheSession) {
   wgnet::test::SocksTestTunnel tunnel;
   SocksSession s(tunnel);
