@@ -14,6 +14,7 @@ void Forwarder::add(ForwardSpec spec) {
 }
 
 Result<void> Forwarder::start() {
+  if (stop_) return make_error(ErrorCode::kInvalidArgument, "the forwards were started already");
   auto stop = StopSignal::create();
   if (!stop) return stop.error();
   stop_.emplace(std::move(*stop));

@@ -10,6 +10,7 @@
 #include "exit_status.hpp"
 #include "forward_kinds.hpp"
 #include "local_sockets.hpp"
+#include "stop_signal.hpp"
 #include "wgnet/relay.hpp"
 #include "wgnet/sockaddr.hpp"
 
@@ -35,7 +36,12 @@ class TcpLocalForward : public Forward {
     sockaddr_storage from{};
     socklen_t len = sizeof from;
     Fd client(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&from), &len, SOCK_CLOEXEC));
-    if (!client) return true;  // gone before we took it, or out of fds for now: next one
+    if (!client) {
+      // Out of file descriptors: the connection stays queued; wait a little (or for stop)
+      // instead of spinning on a listener that stays readable. Else it left before we took it.
+      if (errno == EMFILE || errno == ENFILE) wait_readable(ctx_.stop_fd, 100);
+      return true;
+    }
     Endpoint peer = from_sockaddr(reinterpret_cast<sockaddr*>(&from), len).value_or(Endpoint{});
     auto started = threads_.spawn([this, client = std::make_shared<Fd>(std::move(client)), peer] {
       carry(std::move(*client), peer);
