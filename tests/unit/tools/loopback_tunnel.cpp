@@ -187,7 +187,8 @@ Result<Fd> LoopbackTunnel::bound_socket(int type, const std::string& address, ui
   if (!fd) return os_error("socket");
   sockaddr_in sa = loopback(0);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) return os_error("bind");
-  if (type == SOCK_STREAM && ::listen(fd.get(), 8) < 0) return os_error("listen");
+  // A backlog like a real server's: tests open 50 connections at once.
+  if (type == SOCK_STREAM && ::listen(fd.get(), SOMAXCONN) < 0) return os_error("listen");
   {
     std::lock_guard lock(mutex_);
     bound_[requested] = local_of(fd.get()).port;
