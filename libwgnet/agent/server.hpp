@@ -58,7 +58,7 @@ class AgentServer {
   std::unique_ptr<Tunnel> tunnel_;
   Fd listen_;
   Fd wake_read_, wake_write_;
-  ino_t socket_inode_ = 0;
+  std::atomic<ino_t> socket_inode_{0};  // 0 once removed (RETIRE's thread or the main one)
   std::chrono::steady_clock::time_point started_;
 
   std::mutex mu_;

@@ -145,7 +145,10 @@ int main(int argc, char** argv) {
     AttachOptions attach;
     attach.config_path = *path;
     attach.idle_timeout = idle_of(o);
-    attach.agent_program = "/proc/self/exe";  // this very program
+    attach.agent_program = "wgnet-agent";
+    char self[4096];  // this very program, by its real path (ps shows it)
+    if (ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1); n > 0)
+      attach.agent_program.assign(self, static_cast<size_t>(n));
     if (const char* env = std::getenv("WGNET_AGENT_PROGRAM"); env && *env)
       attach.agent_program = env;
     AttachInfo info;
