@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
     sub->add_option("-c,--wg-config,--config", o.config_path,
                     "WireGuard config file (wg-quick format); default: $WGNET_CONFIG")
         ->type_name("FILE");
+    sub->add_flag("-v,--verbose", o.verbosity,
+                  "say more (run: the tunnel's events; -vv: debug)");
   };
   auto* run =
       app.add_subcommand("run", "be the agent (in the foreground unless started by a tool)");
@@ -104,7 +106,6 @@ int main(int argc, char** argv) {
   run->add_option("--handshake-timeout", o.handshake_timeout_ms,
                   "milliseconds the tunnel waits for the first handshake")
       ->check(CLI::PositiveNumber);
-  run->add_flag("-v,--verbose", o.verbosity, "log the tunnel's events (-vv: debug)");
   auto* start = app.add_subcommand(
       "start", "attach to the agent, starting it if none runs; print its socket");
   add_common(start);
