@@ -122,6 +122,11 @@ TEST_F(AgentEndToEnd, ParallelBurstOfClientsEndsWithExactlyOneAgent) {
 }
 
 TEST_F(AgentEndToEnd, AgentMemoryStaysFlatOverTenThousandConnections) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed memory in quarantine (and the agent is built with it too): RSS grows by
+  // design there, so the figure means something only in a plain build.
+  GTEST_SKIP() << "RSS is not a leak measure under AddressSanitizer (quarantine)";
+#endif
   auto tunnel = attach();
   ASSERT_TRUE(tunnel);
   auto connect_many = [&](int n) {
