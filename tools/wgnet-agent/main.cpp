@@ -92,8 +92,7 @@ int main(int argc, char** argv) {
     sub->add_option("-c,--wg-config,--config", o.config_path,
                     "WireGuard config file (wg-quick format); default: $WGNET_CONFIG")
         ->type_name("FILE");
-    sub->add_flag("-v,--verbose", o.verbosity,
-                  "say more (run: the tunnel's events; -vv: debug)");
+    sub->add_flag("-v,--verbose", o.verbosity, "say more (run: the tunnel's events; -vv: debug)");
   };
   auto* run =
       app.add_subcommand("run", "be the agent (in the foreground unless started by a tool)");
