@@ -212,3 +212,39 @@ TEST_F(AgentEndToEnd, MissingAgentProgramIsAClearError) {
 
 }  // namespace
 }  // namespace agent_test
+
+namespace agent_test {
+namespace {
+
+TEST_F(AgentEndToEnd, AgentWhoseFirstHandshakeNeverCameMakesWayForAFreshOne) {
+  // Same key (same agent), an endpoint where nothing answers.
+  std::string dead = configs_.client;
+  size_t at = dead.find("Endpoint = 127.0.0.1:");
+  ASSERT_NE(at, std::string::npos);
+  size_t eol = dead.find('\n', at);
+  dead.replace(at, eol - at,
+               "Endpoint = 127.0.0.1:" + std::to_string(self_tunnel::free_udp_port()));
+  tmp_.write("client.conf", dead);
+  auto config = wgnet::load_config(config_path_);
+  ASSERT_TRUE(config);
+  auto o = options();
+  o.tunnel.handshake_timeout = 300ms;
+  wgnet::AttachInfo first;
+  auto tunnel = wgnet::Tunnel::attach(*config, o, &first);
+  ASSERT_TRUE(tunnel) << tunnel.error().message;
+  auto waited = (*tunnel)->wait_handshake();
+  ASSERT_FALSE(waited);
+  EXPECT_EQ(waited.error().code, wgnet::ErrorCode::kHandshakeTimeout) << waited.error().message;
+  EXPECT_TRUE(wait_agent_gone(3s)) << "an agent that can never serve stayed";
+  // The peer is back (the right endpoint): the next run gets a working agent at once.
+  tmp_.write("client.conf", configs_.client);
+  wgnet::AttachInfo second;
+  auto again = attach(&second);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(second.started);
+  EXPECT_NE(second.agent_pid, first.agent_pid);
+  EXPECT_TRUE(again->wait_handshake());
+}
+
+}  // namespace
+}  // namespace agent_test
