@@ -15,6 +15,8 @@ function(wgnet_patch_lwip pristine out_var)
 
   file(GLOB patches CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/patches/*.patch")
   list(SORT patches)
+  # The glob notices added and removed patches; this makes an edited one re-run the configure.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${patches})
 
   # Everything the patched copy depends on, as text: the pristine files' hashes and the patches'.
   file(GLOB_RECURSE pristine_files RELATIVE "${pristine}" "${pristine}/src/*")
