@@ -193,6 +193,11 @@
  * through 1% loss were 40% slower with receiver SACK alone). Checked:
  * tests/unit/netstack/sack_sender_test.cpp. */
 #define LWIP_TCP_SACK_IN 1
+/* Tail loss probes (netstack/patches/0002-tail-loss-probe.patch, RFC 8985 section 7): 2 SRTT
+ * after the last send with no ACK, the last segment goes again, so a lost tail is found by the
+ * peer's SACK of the probe in about an RTT instead of by the RTO (300 ms or more). Checked:
+ * tests/unit/netstack/sack_sender_test.cpp. */
+#define LWIP_TCP_TLP 1
 /* SYN retransmissions before a connect gives up on its own (callers normally pass a timeout):
  * with the 1 s initial RTO the glue sets (RFC 6298) and lwIP's doubling backoff, 1+2+4+8+16+32 s,
  * about a minute, as Linux's default. lwIP's own 6 retries from its 3 s RTO would take 6 min. */

@@ -29,22 +29,37 @@ uint32_t end_of(const Sent& s) {
   return s.seq + static_cast<uint32_t>(s.payload);
 }
 
-// Gives B 128 KiB to send and acknowledges two slow-start rounds segment by segment (initial
-// window 3 segments -> 6 -> 12); returns the 12 data segments then in flight, none acked yet.
-std::vector<Sent> twelve_in_flight(ScriptedPeer& peer) {
-  std::vector<uint8_t> data(128 * 1024, 'x');
+// Reads B's capture from `at` until `n` new data segments in sequence from `next_seq` came
+// (a retransmission in between, such as a tail loss probe, is skipped); up to 2 s.
+std::vector<Sent> next_new(ScriptedPeer& peer, size_t& at, uint32_t& next_seq, size_t n) {
+  std::vector<Sent> got;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (got.size() < n && std::chrono::steady_clock::now() < until) {
+    auto s = peer.next(at, std::chrono::milliseconds(50));
+    if (!s || s->payload == 0 || s->seq != next_seq) continue;
+    got.push_back(*s);
+    next_seq = end_of(*s);
+  }
+  return got;
+}
+
+constexpr size_t kMssBytes = 1380;  // the peer's MSS option (scripted_peer.cpp)
+
+// Gives B `total` bytes to send and acknowledges two slow-start rounds segment by segment, each
+// as soon as it is sent (initial window 3 segments -> 6 -> 12); returns the 12 data segments
+// then in flight, none acked yet.
+std::vector<Sent> twelve_in_flight(ScriptedPeer& peer, size_t total = 128 * 1024) {
+  std::vector<uint8_t> data(total, 'x');
   size_t at = peer.captured();
   EXPECT_TRUE(write_all(peer.app().fd.get(), data.data(), data.size()));
-  for (int round = 0; round < 2; ++round) {
-    std::this_thread::sleep_for(kSettle);
-    auto flight = data_only(peer.since(at));
-    at = peer.captured();
-    for (const Sent& s : flight) peer.ack(end_of(s));
+  uint32_t next_seq = peer.server_base();
+  for (size_t n : {3, 6}) {
+    auto round = next_new(peer, at, next_seq, n);
+    EXPECT_EQ(round.size(), n) << "slow start did not double";
+    for (const Sent& s : round) peer.ack(end_of(s));
   }
-  std::this_thread::sleep_for(kSettle);
-  auto flight = data_only(peer.since(at));
-  EXPECT_EQ(flight.size(), 12u) << "slow start did not double twice; " << peer.captured()
-                                << " segments captured in all";
+  auto flight = next_new(peer, at, next_seq, 12);
+  EXPECT_EQ(flight.size(), 12u) << "slow start did not double twice";
   return flight;
 }
 
@@ -119,6 +134,31 @@ TEST(NetstackSackSender, RecoveryStartsAtThreeSackedSegmentsAndResendsAsPipeAllo
     std::this_thread::sleep_for(kSettle);
     EXPECT_EQ(resent_since(peer, before, f),
               (std::multiset<uint32_t>{f[2].seq, f[3].seq, f[4].seq}));
+  });
+}
+
+// The last three segments of a transfer are lost: the receiver has nothing to SACK, so no
+// duplicate ACK comes. The tail loss probe (2 SRTT after the last ACK, far before the RTO) resends
+// the last segment; the receiver SACKs it, which shows the two before it lost: they go at once.
+TEST(NetstackSackSender, TailLossProbeFiresOnALostTail) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer, 21 * kMssBytes);  // the 12 are the end of the data
+    ASSERT_EQ(f.size(), 12u);
+    ASSERT_EQ(f[11].payload, kMssBytes);
+    const size_t before = peer.captured();
+    for (size_t k = 0; k < 9; ++k) peer.ack(end_of(f[k]));  // 9, 10 and 11 are lost
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_EQ(resent_since(peer, before, f), (std::multiset<uint32_t>{f[11].seq}))
+        << "no probe within 150 ms (the RTO is 300 ms at least)";
+    peer.ack(f[9].seq, {{f[11].seq, end_of(f[11])}});
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_EQ(resent_since(peer, before, f),
+              (std::multiset<uint32_t>{f[9].seq, f[10].seq, f[11].seq}));
+    peer.ack(end_of(f[11]));
+    const size_t done = peer.captured();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_TRUE(data_only(peer.since(done)).empty()) << "data sent after everything was acked";
   });
 }
 
