@@ -8,6 +8,7 @@
 #include "forwarder.hpp"
 #include "stop_signal.hpp"
 #include "tool_tunnel.hpp"
+#include "tunnel_report.hpp"
 
 namespace wgnet::forward {
 namespace {
@@ -104,12 +105,8 @@ int run_forward_command(const ForwardCommand& command, const Config& config,
     return kExitUsage;
   }
 
-  // Dialling forwards wait for the first handshake, so a dead peer is reported at once; a
-  // command with only -R serves whoever reaches us, as nc -l does.
-  bool dials = !command.local.empty() || !command.dynamic.empty();
   auto tunnel = tools::open_tool_tunnel(
-      config, diag, TunnelOptions{}.handshake_timeout,
-      dials ? tools::HandshakeWait::kWait : tools::HandshakeWait::kSkip,
+      config, diag, TunnelOptions{}.handshake_timeout, tools::HandshakeWait::kSkip,
       command.no_share ? tools::Sharing::kOwnTunnel : tools::Sharing::kShare);
   if (!tunnel) return tools::report_error(diag, tunnel.error());
 
@@ -126,10 +123,17 @@ int run_forward_command(const ForwardCommand& command, const Config& config,
   {
     Forwarder forwarder(**tunnel, diag, options);
     for (auto& spec : specs) forwarder.add(std::move(spec));
+    // Every forward is bound first, so that a port in use is reported at once. Then dialling
+    // forwards (-L, -D) wait for the first handshake, so that a dead peer is reported now rather
+    // than at the first connection; a command with only -R serves whoever reaches us.
+    bool dials = !command.local.empty() || !command.dynamic.empty();
     if (auto started = forwarder.start(); !started) {
       diag.error(started.error().message);
       status = kExitFailed;
+    } else if (auto ready = dials ? (*tunnel)->wait_handshake() : Result<void>{}; !ready) {
+      status = tools::report_error(diag, ready.error());
     } else {
+      if (dials) tools::report_handshake(diag, (*tunnel)->stats());
       forwarder.wait(stop->fd());
     }
   }
