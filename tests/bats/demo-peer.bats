@@ -172,7 +172,7 @@ assert_demo_ran_every_step() {
   mkdir -p "$DEMO_TREE/home" "$DEMO_TREE/scripts"
   cp "$WGNC_TOP/scripts/demo" "$DEMO_TREE/scripts/"
   local tool
-  for tool in wg-nc wg-curl wg-ssh wg-dig wg-ping wgnet-demo-peer; do
+  for tool in wg-nc wg-curl wg-ssh wg-dig wg-ping wgnet-agent wgnet-demo-peer; do
     mkdir -p "$DEMO_TREE/build/tools/$tool"
     cp "$wgnc__build/tools/$tool/$tool" "$DEMO_TREE/build/tools/$tool/"
   done
