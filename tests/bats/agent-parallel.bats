@@ -38,8 +38,9 @@ teardown() {
 bg_curl() {
   local d=$BATS_TEST_TMPDIR
   (
-    wgcurl -sS -v -o "$d/$1.bin" "$2" 2>"$d/$1.err"
-    echo $? >"$d/$1.rc"
+    rc=0  # (not `echo $?`: Bats' errexit would end the subshell at a failure)
+    wgcurl -sS -v -o "$d/$1.bin" "$2" 2>"$d/$1.err" || rc=$?
+    echo "$rc" >"$d/$1.rc"
   ) 3>&- &
   BG_PIDS+=($!)
 }
@@ -165,22 +166,6 @@ progress_at_least() { [ "$(cat "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
   assert_equal "$sha" "$want"
   [ "$gap_ms" -le 1000 ] || fail "the ssh stream stalled for ${gap_ms} ms"
   assert_equal "$(agent_count)" 1
-}
-
-# median: the median of the numbers on stdin (one a line; the mean of the middle two).
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-
-# timed_runs N CMD...: CMD N times in ONE `ip netns exec` (whose own ~0.1-0.2 s is not the
-# tool's), a line "MS STATUS STDOUT" per run.
-timed_runs() {
-  local n=$1
-  shift
-  # shellcheck disable=SC2016
-  lab_tool_timeout 120 bash -c 'n=$1; shift
-    for i in $(seq 1 "$n"); do
-      t0=$(date +%s%N); out=$("$@" 2>/dev/null); rc=$?
-      echo "$((($(date +%s%N) - t0) / 1000000)) $rc $out"
-    done' timed_runs "$n" "$@"
 }
 
 @test "later runs attach to the agent without a handshake; a small GET's median at most half of --no-share's" {

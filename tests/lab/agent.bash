@@ -30,14 +30,19 @@ agent_is_sanitizer_build() {
 }
 
 # agent_pids: the agents ("wgnet-agent run ...") living in the tool namespace, one PID a line.
+# (Known by the program it runs, not by argv[0]: a tool names it by a path with "..", and
+# `wgnet-agent start` as /proc/self/exe.)
 agent_pids() {
-  local pid argv
+  local pid argv exe
+  exe=$(readlink -f "$WGAGENT")
   for pid in $(ip netns pids "$LAB_TOOL_NS" 2>/dev/null); do
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || continue
     argv=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
-    # argv[0] is the path a tool found it by (maybe through "..").
-    case $argv in */wgnet-agent" run "*) echo "$pid" ;; esac
+    case $argv in *" run "*) echo "$pid" ;; esac
   done
 }
+# agent_gone PID: it has exited (a zombie counts: the agent detached, so init reaps it, later).
+agent_gone() { wgnc__gone "$1"; }
 agent_count() { agent_pids | grep -c . || true; }
 
 # agent_cli ARGS...: wgnet-agent inside the tool namespace, bounded in time.
@@ -71,6 +76,22 @@ agent_teardown() {
     mv -f "$log" "$log.$BATS_TEST_NUMBER"
   done
   return "$bad"
+}
+
+# median: the median of the numbers on stdin (one a line; the mean of the middle two).
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+# timed_runs N CMD...: CMD N times in ONE `ip netns exec` (whose own ~0.1-0.2 s is not the
+# tool's), a line "MS STATUS STDOUT" per run; stderr appended to $TIMED_ERR (default: dropped).
+timed_runs() {
+  local n=$1
+  shift
+  # shellcheck disable=SC2016
+  lab_tool_timeout 120 bash -c 'n=$1; shift
+    for i in $(seq 1 "$n"); do
+      t0=$(date +%s%N); out=$("$@" 2>>"${TIMED_ERR:-/dev/null}"); rc=$?
+      echo "$((($(date +%s%N) - t0) / 1000000)) $rc $out"
+    done' timed_runs "$n" "$@"
 }
 
 # sha_of FILE: its SHA-256, hex.
