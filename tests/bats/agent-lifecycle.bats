@@ -97,8 +97,10 @@ teardown() {
 
 # A client speaking the agent's protocol (magic "WGA1", then a HELLO frame: u32 length, op 1,
 # u32 version 1, str fingerprint, u32 pid; libwgnet/agent/wire.hpp, protocol.hpp): prints
-# "reply N" with the bytes the agent answered, or "closed" when it closed without a byte.
+# "reply N" with the bytes the agent answered, or "closed" when it closed without a byte. Kept
+# in the lab directory: the other user must read it, and Bats' own directories are private.
 write_hello_client() {
+  HELLO_PY="$LAB_DIR/agent-hello.py"
   cat >"$HELLO_PY" <<'EOF'
 import os, socket, struct, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
