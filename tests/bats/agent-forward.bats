@@ -6,6 +6,7 @@
 # line naming it. Lab: wireguard-go peer with the lab's services (TCP 9000 sink, 7 echo); the
 # forward runs in the tool namespace. Needs root; otherwise every test is skipped with the reason.
 
+# shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
 LAB_SHARE=1
 load ../lab/wgnc
 # shellcheck source=tests/lab/web.bash

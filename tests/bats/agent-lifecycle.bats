@@ -5,6 +5,7 @@
 # wireguard-go peer with the web servers (web.bash); tools in the tool namespace. Needs root;
 # otherwise every test is skipped with the reason.
 
+# shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
 LAB_SHARE=1
 load ../lab/wgnc
 # shellcheck source=tests/lab/web.bash

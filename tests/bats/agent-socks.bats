@@ -9,6 +9,7 @@
 # may leave the namespace outside the tunnel (nftables counter). Needs root; otherwise every
 # test is skipped with the reason.
 
+# shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
 LAB_SHARE=1
 load ../lab/wgnc
 load ../lab/wgssh

@@ -4,6 +4,7 @@
 # handshake. Lab: wireguard-go peer with sshd (sshd.bash) and the echo/DNS services behind it.
 # Needs root; otherwise every test is skipped with the reason.
 
+# shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
 LAB_SHARE=1
 load ../lab/wgnc
 load ../lab/wgssh
