@@ -338,12 +338,18 @@ Result<AgentHello> connect_agent(const std::string& socket_path, const std::stri
     return make_error(ErrorCode::kClosed,
                       "cannot connect to " + socket_path + ": " + std::strerror(errno));
   }
-  if (::send(conn.get(), kMagic, sizeof kMagic, MSG_NOSIGNAL) != sizeof kMagic)
+  if (::send(conn.get(), kMagic, sizeof kMagic, MSG_NOSIGNAL) != sizeof kMagic) {
+    if (absent) *absent = true;
     return make_error(ErrorCode::kClosed, "the wgnet agent closed the connection");
+  }
   auto reply = exchange(
       conn.get(), op(Op::kHello),
       Writer().u32(kProtocolVersion).str(fingerprint).u32(static_cast<uint32_t>(::getpid())));
-  if (!reply) return reply.error();
+  if (!reply) {
+    // Closed before it answered: an agent on its way out (its socket not yet removed).
+    if (absent) *absent = reply.error().code == ErrorCode::kClosed;
+    return reply.error();
+  }
   auto r = reply->reader();
   AgentHello hello;
   hello.fingerprint = r.str();

@@ -18,7 +18,8 @@ struct AgentHello {
 };
 
 // connect() to the socket, the magic and HELLO. `absent` is set when nothing listens there
-// (no socket file, or a dead agent's: ENOENT / ECONNREFUSED), the cue to start one.
+// (no socket file, or a dead agent's: ENOENT / ECONNREFUSED) or it closed before answering (on
+// its way out): the cue to wait for the lock and start one.
 Result<AgentHello> connect_agent(const std::string& socket_path, const std::string& fingerprint,
                                  bool* absent = nullptr);
 

@@ -325,7 +325,8 @@ void serve_protocol(AgentServer& server, int conn) {
   while (!server.exiting()) {
     auto f = recv_frame(conn);
     if (!f) return;
-    if (!handle(server, conn, *f)) return;
+    bool more = handle(server, conn, *f);
+    if (server.retire_if_handshake_gave_up() || !more) return;
   }
 }
 

@@ -130,6 +130,16 @@ void AgentServer::remove_files() {
   if (read_file(paths_.pid) == std::to_string(::getpid())) ::unlink(paths_.pid.c_str());
 }
 
+bool AgentServer::retire_if_handshake_gave_up() {
+  if (SteadyClock::now() < started_ + options_.handshake_timeout) return false;
+  if (tunnel_->stats().handshake_time) return false;
+  log(LogLevel::kWarning, "no handshake within " +
+                              std::to_string(options_.handshake_timeout.count()) +
+                              " ms: exiting, so that the next run starts afresh");
+  request_exit(true);
+  return true;
+}
+
 AgentStatus AgentServer::status() {
   AgentStatus s;
   s.pid = ::getpid();

@@ -36,6 +36,10 @@ class AgentServer {
   void request_exit(bool retire);
   void log(LogLevel level, const std::string& message) const;
   bool exiting() const { return exiting_; }
+  // The tunnel's first handshake never came and its wait is over: the Tunnel reports
+  // kHandshakeTimeout from now on, so this agent can serve no one. Retires it (the next client
+  // starts a fresh one that tries again) and says so.
+  bool retire_if_handshake_gave_up();
 
  private:
   struct Worker {
@@ -58,7 +62,7 @@ class AgentServer {
   std::unique_ptr<Tunnel> tunnel_;
   Fd listen_;
   Fd wake_read_, wake_write_;
-  ino_t socket_inode_ = 0;
+  std::atomic<ino_t> socket_inode_{0};  // 0 once removed (RETIRE's thread or the main one)
   std::chrono::steady_clock::time_point started_;
 
   std::mutex mu_;

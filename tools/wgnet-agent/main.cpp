@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     sub->add_option("-c,--wg-config,--config", o.config_path,
                     "WireGuard config file (wg-quick format); default: $WGNET_CONFIG")
         ->type_name("FILE");
+    sub->add_flag("-v,--verbose", o.verbosity, "say more (run: the tunnel's events; -vv: debug)");
   };
   auto* run =
       app.add_subcommand("run", "be the agent (in the foreground unless started by a tool)");
@@ -104,7 +105,6 @@ int main(int argc, char** argv) {
   run->add_option("--handshake-timeout", o.handshake_timeout_ms,
                   "milliseconds the tunnel waits for the first handshake")
       ->check(CLI::PositiveNumber);
-  run->add_flag("-v,--verbose", o.verbosity, "log the tunnel's events (-vv: debug)");
   auto* start = app.add_subcommand(
       "start", "attach to the agent, starting it if none runs; print its socket");
   add_common(start);
@@ -145,7 +145,10 @@ int main(int argc, char** argv) {
     AttachOptions attach;
     attach.config_path = *path;
     attach.idle_timeout = idle_of(o);
-    attach.agent_program = "/proc/self/exe";  // this very program
+    attach.agent_program = "wgnet-agent";
+    char self[4096];  // this very program, by its real path (ps shows it)
+    if (ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1); n > 0)
+      attach.agent_program.assign(self, static_cast<size_t>(n));
     if (const char* env = std::getenv("WGNET_AGENT_PROGRAM"); env && *env)
       attach.agent_program = env;
     AttachInfo info;

@@ -40,6 +40,8 @@ class AgentEndToEnd : public ::testing::Test {
     config_ = *config;
   }
   void TearDown() override {
+    // A test may have opened the directory up (SO_PEERCRED); the check would refuse it.
+    ::chmod((tmp_.path() + "/run/wgnet").c_str(), 0700);
     (void)wgnet::stop_agent(config_);
     if (peer_ > 0) {
       kill(peer_, SIGKILL);
@@ -47,7 +49,9 @@ class AgentEndToEnd : public ::testing::Test {
     }
   }
 
-  wgnet::AttachOptions options(std::chrono::seconds idle = 0s) const {
+  // Agents started here exit on their own 20 s after their last client, should a test fail to
+  // stop one.
+  wgnet::AttachOptions options(std::chrono::seconds idle = 20s) const {
     wgnet::AttachOptions o;
     o.config_path = config_path_;
     o.agent_program = WGNET_AGENT_BINARY;
@@ -55,7 +59,7 @@ class AgentEndToEnd : public ::testing::Test {
     return o;
   }
   std::unique_ptr<wgnet::Tunnel> attach(wgnet::AttachInfo* info = nullptr,
-                                        std::chrono::seconds idle = 0s) {
+                                        std::chrono::seconds idle = 20s) {
     auto t = wgnet::Tunnel::attach(config_, options(idle), info);
     EXPECT_TRUE(t) << t.error().message;
     return t ? std::move(*t) : nullptr;

@@ -126,13 +126,17 @@ EchoUdpServer::~EchoUdpServer() {
   thread_.join();
 }
 
-Fd connect_loopback(uint16_t port) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  set_timeouts(fd.get(), 5000ms);
+Fd connect_to(const Endpoint& to) {
   sockaddr_storage ss;
-  socklen_t len = loopback(port, ss);
+  socklen_t len = to_sockaddr(to, ss);
+  Fd fd(::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  set_timeouts(fd.get(), 5000ms);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) return Fd{};
   return fd;
+}
+
+Fd connect_loopback(uint16_t port) {
+  return connect_to(Endpoint{IpAddress::v4(127, 0, 0, 1), port});
 }
 
 std::string read_to_end(int fd) {

@@ -48,7 +48,10 @@ class EchoUdpServer {
   std::thread thread_;
 };
 
-// A TCP client socket connected to 127.0.0.1:port whose reads and writes give up after 5 s.
+// A TCP client socket connected to `to` whose reads and writes give up after 5 s (invalid when
+// the connection was refused).
+Fd connect_to(const Endpoint& to);
+// The same to 127.0.0.1:port.
 Fd connect_loopback(uint16_t port);
 // Sends `payload`, half-closes, and reads until end of stream (at most 5 s).
 std::string exchange(int fd, const std::string& payload);

@@ -78,6 +78,16 @@ TEST(UdpLocalForward, UnresolvableHostLogsAndDropsTheDatagram) {
       << lines[1];
 }
 
+TEST(UdpLocalForward, AllAddressesForwardAnswersAnIpv4ClientOfTheDualStackSocket) {
+  EchoUdpServer server;
+  ForwarderRun run;
+  run.add(Direction::kLocal, "*:0:localhost:" + std::to_string(server.port()) + "/udp");
+  ASSERT_TRUE(run.forwarder().start());
+  Fd client = udp_client();
+  // The answer goes out of an IPv6 socket to an IPv4 client (as ::ffff:127.0.0.1).
+  EXPECT_EQ(udp_exchange(client.get(), run.port(0), "v4 client"), "echo:v4 client");
+}
+
 TEST(UdpRemoteForward, EachRemoteEndpointGetsItsOwnAnswers) {
   EchoUdpServer server;
   ForwarderRun run;

@@ -141,10 +141,9 @@ TEST(Socks5RealUdpClient, PythonUdpAssociateRoundTripToAnEcho) {
   wgnet::test::SocksTestTunnel tunnel;
   wgnet::test::SocksServer socks(tunnel, {});
   wgnet::test::UdpEcho echo;
-  const auto script = wgnet::test::repo_root() / "tests/unit/socks/udp_associate_client.py";
-  ClientRun r =
-      run_client("python3 " + script.string() + " " + std::to_string(socks.port()) + " localhost " +
-                 std::to_string(echo.port()) + " 'hello through the tunnel'");
+  ClientRun r = run_client(std::string("python3 ") + WGNET_SOCKS_UDP_CLIENT + " " +
+                           std::to_string(socks.port()) + " localhost " +
+                           std::to_string(echo.port()) + " 'hello through the tunnel'");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "127.0.0.1:" + std::to_string(echo.port()) + " hello through the tunnel\n");
 }

@@ -35,6 +35,11 @@ std::string parse_error(std::initializer_list<const char*> args) {
   return test::one_line_error(r);
 }
 
+TEST(NcOptions, NoShareAsksForTheProcesssOwnTunnel) {
+  EXPECT_FALSE(parse_ok({"-c", "wg.conf", "10.0.0.2", "22"}).no_share);
+  EXPECT_TRUE(parse_ok({"--no-share", "-c", "wg.conf", "10.0.0.2", "22"}).no_share);
+}
+
 TEST(NcOptions, ClientHostAndPort) {
   auto o = parse_ok({"-c", "wg.conf", "10.0.0.2", "22"});
   EXPECT_EQ(o.config_path, "wg.conf");

@@ -3,6 +3,8 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <string>
+#include <system_error>
 
 namespace wgnet::forward {
 
@@ -15,9 +17,9 @@ void Forwarder::add(ForwardSpec spec) {
 
 Result<void> Forwarder::start() {
   if (stop_) return make_error(ErrorCode::kInvalidArgument, "the forwards were started already");
-  auto stop = StopSignal::create();
-  if (!stop) return stop.error();
-  stop_.emplace(std::move(*stop));
+  auto signal = StopSignal::create();
+  if (!signal) return signal.error();
+  stop_.emplace(std::move(*signal));
   ForwardContext ctx{tunnel_, diag_, options_, stop_->fd()};
   std::vector<std::unique_ptr<Forward>> forwards;
   for (const ForwardSpec& spec : specs_) {
@@ -37,7 +39,12 @@ Result<void> Forwarder::start() {
   }
   forwards_ = std::move(forwards);
   for (auto& forward : forwards_) {
-    threads_.emplace_back([f = forward.get()] { f->serve(); });
+    try {
+      threads_.emplace_back([f = forward.get()] { f->serve(); });
+    } catch (const std::system_error& e) {
+      stop();  // the ones already serving
+      return make_error(ErrorCode::kInternal, std::string("cannot start a thread: ") + e.what());
+    }
   }
   return {};
 }

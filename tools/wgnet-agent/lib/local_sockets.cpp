@@ -139,23 +139,4 @@ Endpoint local_endpoint(int fd) {
   return from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len).value_or(Endpoint{});
 }
 
-socklen_t sockaddr_for(int family, const Endpoint& to, sockaddr_storage& out) {
-  if (family != AF_INET6 || !to.ip.is_v4()) return to_sockaddr(to, out);
-  out = {};
-  auto& sa = reinterpret_cast<sockaddr_in6&>(out);
-  sa.sin6_family = AF_INET6;
-  sa.sin6_port = htons(to.port);
-  sa.sin6_addr.s6_addr[10] = 0xff;
-  sa.sin6_addr.s6_addr[11] = 0xff;
-  std::memcpy(&sa.sin6_addr.s6_addr[12], to.ip.bytes.data(), 4);
-  return sizeof sa;
-}
-
-int socket_family(int fd) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  return ss.ss_family;
-}
-
 }  // namespace wgnet::forward

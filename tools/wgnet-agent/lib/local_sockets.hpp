@@ -35,10 +35,4 @@ Result<Fd> connect_local_udp(const std::string& host, uint16_t port);
 // The address a socket is bound to.
 Endpoint local_endpoint(int fd);
 
-// The address to sendto() `to` from a socket of `family` (an IPv4 client of a dual-stack IPv6
-// socket as ::ffff:a.b.c.d); returns its length.
-socklen_t sockaddr_for(int family, const Endpoint& to, sockaddr_storage& out);
-// The family a socket was made with.
-int socket_family(int fd);
-
 }  // namespace wgnet::forward

@@ -13,7 +13,7 @@ namespace {
 class UdpLocalForward : public Forward, private DatagramFront {
  public:
   UdpLocalForward(const ForwardSpec& spec, const ForwardContext& ctx, Fd socket)
-      : spec_(spec), ctx_(ctx), socket_(std::move(socket)), family_(socket_family(socket_.get())) {}
+      : spec_(spec), ctx_(ctx), socket_(std::move(socket)) {}
 
   Endpoint listening() const override { return local_endpoint(socket_.get()); }
 
@@ -37,8 +37,9 @@ class UdpLocalForward : public Forward, private DatagramFront {
   }
 
   void send(std::span<const uint8_t> data, const Endpoint& to) override {
+    // An IPv4 client of the dual-stack socket ("*") too: Linux takes an AF_INET address there.
     sockaddr_storage ss;
-    socklen_t len = sockaddr_for(family_, to, ss);
+    socklen_t len = to_sockaddr(to, ss);
     ::sendto(socket_.get(), data.data(), data.size(), MSG_DONTWAIT,
              reinterpret_cast<sockaddr*>(&ss), len);
   }
@@ -58,7 +59,6 @@ class UdpLocalForward : public Forward, private DatagramFront {
   ForwardSpec spec_;
   ForwardContext ctx_;
   Fd socket_;
-  int family_;
 };
 
 }  // namespace
