@@ -88,7 +88,7 @@ _wg_curl() {
             --remote-name --remote-name-all --remote-time --request --resolve --retry
             --retry-all-errors --retry-connrefused --retry-delay --retry-max-time --show-error
             --silent --speed-limit --speed-time --tls-max --tlsv1.2 --tlsv1.3 --upload-file
-            --url --url-query --user --user-agent --verbose --version --wg-config --write-out' \
+            --url --url-query --user --user-agent --verbose --version --wg-config --no-share --write-out' \
             -- "$cur"))
         return
     fi

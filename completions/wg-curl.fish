@@ -1,6 +1,7 @@
 # fish completion for wg-curl(1)
 
 complete -c wg-curl -s c -l wg-config -r -F -d 'WireGuard config file (default $WGNET_CONFIG)'
+complete -c wg-curl -l no-share -d 'A tunnel of our own, not the shared agent of the config'
 complete -c wg-curl -s o -l output -r -F -d 'Write the body to a file (pairs with URLs in order)'
 complete -c wg-curl -s O -l remote-name -d 'Write the body to a file named like the remote file'
 complete -c wg-curl -l remote-name-all -d '-O for every URL'

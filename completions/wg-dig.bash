@@ -40,7 +40,7 @@ _wg_dig() {
             return
             ;;
         -*)
-            COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -f -h --help -p -q -t -V --version -v -x' \
+            COMPREPLY=($(compgen -W '-4 -6 -c --wg-config --no-share -f -h --help -p -q -t -V --version -v -x' \
                 -- "$cur"))
             return
             ;;

@@ -3,6 +3,7 @@
 set -l __wg_dig_types A AAAA ANY CAA CNAME DNSKEY DS HINFO HTTPS MX NAPTR NS PTR SOA SRV SSHFP SVCB TLSA TXT
 
 complete -c wg-dig -s c -l wg-config -r -F -d 'WireGuard config file (default $WGNET_CONFIG)'
+complete -c wg-dig -l no-share -d 'A tunnel of our own, not the shared agent of the config'
 complete -c wg-dig -s 4 -d 'IPv4 addresses of the @server name only'
 complete -c wg-dig -s 6 -d 'IPv6 addresses of the @server name only'
 complete -c wg-dig -s h -l help -d 'Show help and exit'

@@ -21,7 +21,7 @@ _wg_nc() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -h --help -k -l -N -n -p -q -u -v -w -z' \
+        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config --no-share -h --help -k -l -N -n -p -q -u -v -w -z' \
             -- "$cur"))
         return
     fi

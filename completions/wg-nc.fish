@@ -1,6 +1,7 @@
 # fish completion for wg-nc(1)
 
 complete -c wg-nc -s c -l wg-config -r -F -d 'WireGuard config file (default $WGNET_CONFIG)'
+complete -c wg-nc -l no-share -d 'A tunnel of our own, not the shared agent of the config'
 complete -c wg-nc -s 4 -d 'IPv4 only'
 complete -c wg-nc -s 6 -d 'IPv6 only'
 complete -c wg-nc -s h -l help -d 'Show help and exit'

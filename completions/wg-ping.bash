@@ -22,7 +22,7 @@ _wg_ping() {
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-4 -6 -c -h -i -n -q -s -v -V -w -W --help --version
-            --wg-config' -- "$cur"))
+            --wg-config --no-share' -- "$cur"))
     fi
     # A destination: an address or a name inside the tunnel, nothing to offer.
 } &&

@@ -1,6 +1,7 @@
 # fish completion for wg-ping(1). -c is ping's count; the WireGuard config is --wg-config only.
 
 complete -c wg-ping -l wg-config -r -F -d 'WireGuard config file (default $WGNET_CONFIG)'
+complete -c wg-ping -l no-share -d 'A tunnel of our own, not the shared agent of the config'
 complete -c wg-ping -s 4 -d 'Use IPv4'
 complete -c wg-ping -s 6 -d 'Use IPv6'
 complete -c wg-ping -s c -x -d 'Stop after count replies (with -w) or packets'

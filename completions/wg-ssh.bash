@@ -92,7 +92,7 @@ _wg_ssh() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config -E -e -F -G -i -J -L -l -m -N -n -o -p -q
+        COMPREPLY=($(compgen -W '-4 -6 -c --wg-config --no-share -E -e -F -G -i -J -L -l -m -N -n -o -p -q
             -s -T -t -V -v --help' -- "$cur"))
         return
     fi

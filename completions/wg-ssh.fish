@@ -31,6 +31,7 @@ set -l ssh_keys AddressFamily BatchMode Ciphers ClearAllForwardings ConnectTimeo
     ServerAliveInterval SessionType SetEnv StdinNull StrictHostKeyChecking User UserKnownHostsFile
 
 complete -c wg-ssh -s c -l wg-config -r -F -d 'WireGuard config file (not ciphers: use -o Ciphers=)'
+complete -c wg-ssh -l no-share -d 'A tunnel of our own, not the shared agent of the config'
 complete -c wg-ssh -s 4 -d 'IPv4 only'
 complete -c wg-ssh -s 6 -d 'IPv6 only'
 complete -c wg-ssh -s E -r -F -d 'Append diagnostics to this file'

@@ -33,6 +33,15 @@ static_assert(MEMP_MEM_MALLOC == 1 && MEM_LIBC_MALLOC == 1,
               "pools are sized on demand (RSS target), so TCP_WND need not fit PBUF_POOL_SIZE");
 static_assert(PBUF_POOL_BUFSIZE >= kDefaultTunnelMtu, "one pool pbuf holds a whole packet");
 
+// Receiver SACK (issue 10): lwIP puts SACK blocks only in empty ACKs (tcp_send_empty_ack), so
+// they never cut into a data segment's MSS; all the blocks it remembers fit the 40 option bytes
+// (2 NOPs + 2-byte header + 8 per block, plus timestamps when on).
+static_assert(LWIP_TCP_SACK_OUT == 1, "receiver SACK on (issue 10)");
+static_assert(4 + 8 * LWIP_TCP_MAX_SACK_NUM + (LWIP_TCP_TIMESTAMPS ? 12 : 0) <=
+                  TCP_MAX_OPTION_BYTES,
+              "every remembered SACK block fits one ACK");
+static_assert(LWIP_TCP_MAX_SACK_NUM == 4, "sack_test.cpp expects 4 blocks");
+
 // lwIP's RTO never goes below 3 slow-timer ticks: keep that floor near Linux's 200 ms.
 static_assert(3 * TCP_SLOW_INTERVAL <= 300, "RTO floor <= 300 ms");
 

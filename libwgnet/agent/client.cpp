@@ -257,7 +257,9 @@ class AgentTunnel final : public Tunnel {
     if (!reply) return {};
     auto r = reply->frame.reader();
     TunnelStats s = get_stats(r);
-    return r.at_end() ? s : TunnelStats{};
+    if (!r.at_end()) s = TunnelStats{};
+    s.shared = true;
+    return s;
   }
 
  private:

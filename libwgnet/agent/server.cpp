@@ -12,6 +12,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "wgnet/socks5.hpp"
+
 namespace wgnet::agent {
 
 namespace {
@@ -183,10 +185,18 @@ void AgentServer::serve_connection(uint64_t id, Fd conn) {
   do {
     n = ::recv(conn.get(), &first, 1, MSG_PEEK);
   } while (n < 0 && errno == EINTR);
-  if (n == 1 && first == 0x05 && options_.on_socks5) {
-    // The handler owns a duplicate; ours stays open (and registered) until it returns, so that
-    // shutdown() at exit reaches the socket and never a reused descriptor number.
-    options_.on_socks5(Fd(::fcntl(conn.get(), F_DUPFD_CLOEXEC, 0)));
+  if (n == 1 && first == 0x05) {
+    // SOCKS5 on the same socket (no authentication: SO_PEERCRED above already let only our
+    // uid in). The handler owns a duplicate; ours stays open (and registered) until it
+    // returns, so that shutdown() at exit reaches the socket and never a reused descriptor.
+    Fd dup(::fcntl(conn.get(), F_DUPFD_CLOEXEC, 0));
+    if (options_.on_socks5) {
+      options_.on_socks5(std::move(dup));
+    } else {
+      Socks5Options socks;
+      socks.log = options_.log;
+      serve_socks5(tunnel(), std::move(dup), socks);
+    }
   } else if (n == 1 && first == static_cast<uint8_t>(kMagic[0])) {
     char magic[sizeof kMagic];
     if (::recv(conn.get(), magic, sizeof magic, MSG_WAITALL) == sizeof magic &&

@@ -10,9 +10,10 @@
 
 namespace wgnet::test {
 
-// The source tree's root, found from this header's own path (tests/unit/).
+// The source tree's root, from CMake (tests/CMakeLists.txt), not from __FILE__: a compiler
+// cache with a base directory (ccache's CCACHE_BASEDIR) makes __FILE__ relative.
 inline std::filesystem::path repo_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  return std::filesystem::path(WGNET_SOURCE_DIR);
 }
 
 inline std::string read_file(const std::filesystem::path& p) {

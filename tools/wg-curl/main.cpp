@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
     diag.error(tools::describe_error(config.error()));
     return curl::kCurlFailedInit;
   }
-  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_budget(options));
+  auto tunnel =
+      tools::open_tool_tunnel(*config, diag, handshake_budget(options), tools::HandshakeWait::kWait,
+                              options.share ? tools::Sharing::kShare : tools::Sharing::kOwnTunnel);
   if (!tunnel) {
     curl::TransferFailure failure{curl::exit_code_for_tunnel_error(tunnel.error()),
                                   tools::describe_error(tunnel.error())};

@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
     tools::report_error(diag, config.error());
     return dig::EXIT_USAGE;
   }
-  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_budget(queries));
+  auto tunnel =
+      tools::open_tool_tunnel(*config, diag, handshake_budget(queries), tools::HandshakeWait::kWait,
+                              command->share ? tools::Sharing::kShare : tools::Sharing::kOwnTunnel);
   if (!tunnel) {
     tools::report_error(diag, tunnel.error());
     // A peer that never answers is, to a script, a server that never replied.

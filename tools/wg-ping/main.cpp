@@ -65,7 +65,9 @@ int main(int argc, char** argv) {
   tools::Diagnostics diag("wg-ping", options.verbosity);
   auto config = tools::load_tool_config(options.config_path, diag);
   if (!config) return tools::report_error(diag, config.error(), tools::ExitStatusMap(2));
-  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_budget(options));
+  auto tunnel =
+      tools::open_tool_tunnel(*config, diag, handshake_budget(options), tools::HandshakeWait::kWait,
+                              options.share ? tools::Sharing::kShare : tools::Sharing::kOwnTunnel);
   if (!tunnel) return tools::report_error(diag, tunnel.error(), tools::ExitStatusMap(2));
 
   IpAddress address;

@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
   auto handshake_timeout = settings->connect_timeout
                                ? std::chrono::milliseconds(*settings->connect_timeout)
                                : TunnelOptions{}.handshake_timeout;
-  auto tunnel = tools::open_tool_tunnel(*config, diag, handshake_timeout);
+  auto tunnel =
+      tools::open_tool_tunnel(*config, diag, handshake_timeout, tools::HandshakeWait::kWait,
+                              options.share ? tools::Sharing::kShare : tools::Sharing::kOwnTunnel);
   if (!tunnel) return tools::report_error(diag, tunnel.error(), tools::ExitStatusMap(255));
 
   return ssh::run_session(**tunnel, *settings, env, diag);

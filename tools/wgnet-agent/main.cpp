@@ -6,7 +6,8 @@
 //   wgnet-agent stop   -c FILE                        exit status 1 when none runs
 //   wgnet-agent status -c FILE                        exit status 1 when none runs
 //   wgnet-agent socket -c FILE                        the socket's path
-// (`forward` -L/-R/--socks is added beside these.)
+//   wgnet-agent forward -c FILE [-L SPEC]... [-R SPEC]... [-D [ADDR:]PORT --socks-auth FILE]
+//                       [--no-share] [-v]            forwards over the shared tunnel until a signal
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "config_select.hpp"
 #include "diagnostics.hpp"
 #include "exit_status.hpp"
+#include "forward_command.hpp"
 #include "wgnet/agent.hpp"
 
 namespace {
@@ -40,6 +42,7 @@ struct Options {
   int ready_fd = -1;
   int64_t handshake_timeout_ms = TunnelOptions{}.handshake_timeout.count();
   int verbosity = 0;
+  forward::ForwardCommand forward;
 };
 
 std::optional<std::chrono::seconds> idle_of(const Options& o) {
@@ -116,6 +119,10 @@ int main(int argc, char** argv) {
   add_common(status);
   auto* socket = app.add_subcommand("socket", "print the agent's socket path");
   add_common(socket);
+  auto* forward = app.add_subcommand(
+      "forward", "-L/-R/-D forwards over the config's (shared) tunnel until SIGINT or SIGTERM");
+  add_common(forward);
+  forward::add_forward_options(*forward, o.forward);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -141,6 +148,7 @@ int main(int argc, char** argv) {
   }
 
   if (run->parsed()) return run_agent(o, *config, diag);
+  if (forward->parsed()) return forward::run_forward_command(o.forward, *config, diag);
   if (start->parsed()) {
     AttachOptions attach;
     attach.config_path = *path;

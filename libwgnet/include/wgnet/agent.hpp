@@ -56,7 +56,8 @@ struct AgentServeOptions {
   int stop_fd = -1;   // readable (a signal handler's pipe): exit as on STOP
   std::chrono::milliseconds handshake_timeout{10000};
   // A connection whose first byte is 0x05 (SOCKS5), on that connection's own thread; empty:
-  // such connections are closed.
+  // serve_socks5 (wgnet/socks5.hpp) over the agent's tunnel, without authentication (only our
+  // own uid can connect).
   std::function<void(Fd)> on_socks5;
   LogSink log;
 };

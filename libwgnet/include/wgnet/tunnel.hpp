@@ -100,6 +100,9 @@ struct TunnelStats {
   std::optional<std::chrono::milliseconds> handshake_time;  // first handshake, from open()
   std::string peer_public_key;  // base64, of the peer that completed the first handshake
   std::string peer_endpoint;
+  // From a Tunnel::attach tunnel: these are the agent's figures, for all of its clients since
+  // it started (its first handshake, its byte counts), not this process's alone.
+  bool shared = false;
 };
 
 // ---- ICMP echo (ping) ----

@@ -473,5 +473,11 @@ TEST(CurlOptions, HelpersMatchCurlsRules) {
   EXPECT_FALSE(parse_decimal_seconds("1s"));
 }
 
+TEST(CurlOptions, SharesTheAgentsTunnelUnlessToldNoShare) {
+  EXPECT_TRUE(ok({"http://x/"}).share);
+  EXPECT_FALSE(ok({"--no-share", "http://x/"}).share);
+  EXPECT_TRUE(ok({"--no-share", "--share", "http://x/"}).share);  // curl's --no-X / --X toggles
+}
+
 }  // namespace
 }  // namespace wgnet::curl::test

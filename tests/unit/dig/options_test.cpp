@@ -220,5 +220,10 @@ TEST(DigSearch, CandidatesFollowNdots) {
   EXPECT_EQ(dns_search_names("echo", {}), (std::vector<std::string>{"echo"}));
 }
 
+TEST(DigOptions, SharesTheAgentsTunnelUnlessToldNoShare) {
+  EXPECT_TRUE(parse_ok({"name.test"}).share);
+  EXPECT_FALSE(parse_ok({"--no-share", "name.test"}).share);
+}
+
 }  // namespace
 }  // namespace wgnet::dig

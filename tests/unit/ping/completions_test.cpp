@@ -16,9 +16,9 @@ using test::read_file;
 using test::repo_root;
 using test::run_shell;
 
-const std::set<std::string> kParserOptions = {"-4", "-6", "-c",     "-h",        "-i",
-                                              "-n", "-q", "-s",     "-v",        "-V",
-                                              "-w", "-W", "--help", "--version", "--wg-config"};
+const std::set<std::string> kParserOptions = {
+    "-4", "-6", "-c", "-h", "-i",     "-n",        "-q",          "-s",
+    "-v", "-V", "-w", "-W", "--help", "--version", "--wg-config", "--no-share"};
 
 std::set<std::string> all_matches(const std::string& text, const std::string& pattern) {
   std::set<std::string> found;

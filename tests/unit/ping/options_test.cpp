@@ -110,5 +110,10 @@ TEST(PingOptions, HelpNamesEveryOptionAndTheConfigRule) {
     EXPECT_NE(help.find(option), std::string::npos) << option;
 }
 
+TEST(PingOptions, SharesTheAgentsTunnelUnlessToldNoShare) {
+  EXPECT_TRUE(parse_ok({"10.0.0.1"}).share);
+  EXPECT_FALSE(parse_ok({"--no-share", "10.0.0.1"}).share);
+}
+
 }  // namespace
 }  // namespace wgnet::ping

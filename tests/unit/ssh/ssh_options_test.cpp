@@ -299,5 +299,11 @@ TEST(SshOptions, TtyDecisionAsSshC) {
   EXPECT_TRUE(decide_tty(RequestTty::kAuto, true, false).warning.empty());
 }
 
+TEST(SshOptions, SharesTheAgentsTunnelUnlessToldNoShare) {
+  EXPECT_TRUE(parse_ok({"host"}).share);
+  EXPECT_FALSE(parse_ok({"--no-share", "host"}).share);
+  EXPECT_FALSE(parse_ok({"-c", "wg.conf", "--no-share", "-p", "2222", "host"}).share);
+}
+
 }  // namespace
 }  // namespace wgnet::ssh

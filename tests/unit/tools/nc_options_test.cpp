@@ -130,4 +130,10 @@ TEST(NcOptions, BadInputIsOneLineQuotingIt) {
 }
 
 }  // namespace
+
+TEST(NcOptions, SharesTheAgentsTunnelUnlessToldNoShare) {
+  EXPECT_FALSE(parse_ok({"10.0.0.2", "22"}).no_share);
+  EXPECT_TRUE(parse_ok({"--no-share", "10.0.0.2", "22"}).no_share);
+}
+
 }  // namespace wgnet::nc

@@ -11,6 +11,7 @@ void report_handshake(const Diagnostics& diag, const TunnelStats& stats) {
   if (!stats.peer_endpoint.empty()) line += " (" + stats.peer_endpoint + ")";
   line += " completed";
   if (stats.handshake_time) line += " in " + std::to_string(stats.handshake_time->count()) + " ms";
+  if (stats.shared) line += " (the agent's session, shared)";
   diag.info(line);
 }
 
@@ -18,7 +19,7 @@ void report_traffic(const Diagnostics& diag, const TunnelStats& stats) {
   diag.info("tunnel: sent " + std::to_string(stats.inner_tx_bytes) + " bytes (" +
             std::to_string(stats.tx_bytes) + " on the wire), received " +
             std::to_string(stats.inner_rx_bytes) + " bytes (" + std::to_string(stats.rx_bytes) +
-            " on the wire)");
+            " on the wire)" + (stats.shared ? ", the agent's totals for all its clients" : ""));
 }
 
 }  // namespace wgnet::tools

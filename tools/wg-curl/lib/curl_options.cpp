@@ -17,7 +17,7 @@ using detail::ParamProblem;
 enum class ArgKind { kNone, kBool, kString, kFilename };
 
 enum class Id {
-  kUnsupported, kWgConfig,
+  kUnsupported, kWgConfig, kShare,
   kAnyAuth, kBasic, kBuffer, kCacert, kCapath, kCert, kCertType, kCompressed, kConnectTimeout,
   kConnectTo, kContinueAt, kCookie, kCookieJar, kCreateDirs, kData, kDataAscii, kDataBinary,
   kDataRaw, kDataUrlencode, kDigest, kDisable, kDumpHeader, kFail, kFailWithBody, kForm,
@@ -301,6 +301,7 @@ constexpr OptionSpec kOptions[] = {
     {"progress-meter", 0, ArgKind::kBool, Id::kProgressMeter},
     {"next", ':', ArgKind::kNone, Id::kUnsupported},
     {"wg-config", 'c', ArgKind::kFilename, Id::kWgConfig},
+    {"share", 0, ArgKind::kBool, Id::kShare},  // --no-share: a tunnel of our own
 };
 
 const OptionSpec* find_short(char letter) {
@@ -409,6 +410,9 @@ ParamProblem Parser::apply(Id id, const std::string& v, bool toggle, std::string
       return ParamProblem::kUnsupported;
     case Id::kWgConfig:
       o.config_path = v;
+      break;
+    case Id::kShare:
+      o.share = toggle;
       break;
     case Id::kUrl: {
       Node& node = node_without(&Node::has_url);

@@ -127,6 +127,7 @@ struct UrlTarget {
 struct CurlOptions {
   // wgnet.
   std::string config_path;  // -c / --wg-config; empty: $WGNET_CONFIG (select_config_path)
+  bool share = true;        // --no-share: open a tunnel of our own instead of the agent's
   int verbosity = 0;        // -v (curl's verbose output, and the tunnel's -v lines); -vv debug
 
   std::vector<UrlTarget> urls;  // in order; at least one; globs are expanded at transfer time

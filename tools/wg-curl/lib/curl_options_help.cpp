@@ -15,6 +15,7 @@ curl through an in-process WireGuard tunnel: every connection, and every name lo
 through the tunnel. Options are curl's; -c is the WireGuard config (default: $WGNET_CONFIG),
 curl's cookie jar is --cookie-jar only.
  -c, --wg-config <file>     WireGuard configuration (wg-quick format)
+     --no-share             A tunnel of our own, not the config's shared agent ($WGNET_NO_SHARE)
  -o, --output <file>        Write the body to <file> instead of stdout (pairs with URLs in order)
  -O, --remote-name          Write the body to a file named like the remote file
      --remote-name-all      -O for every URL

@@ -199,6 +199,11 @@ Result<void> apply_dash(const std::vector<std::string>& args, size_t& i, ParseSt
     state.command.version = true;
     return global_only();
   }
+  if (arg == "--no-share") {
+    if (auto ok = global_only(); !ok) return ok;
+    state.command.share = false;
+    return {};
+  }
   if (arg == "--wg-config" || arg.rfind("--wg-config=", 0) == 0) {
     if (auto ok = global_only(); !ok) return ok;
     if (arg.size() > 11) {
@@ -367,6 +372,7 @@ std::string usage_text() {
 Asks the DNS servers on the far side of a WireGuard tunnel (first DNS= of the config unless
 @server is given), without any OS network interface. Output in dig's format.
   -c, --wg-config FILE  WireGuard config (default: $WGNET_CONFIG)
+      --no-share        a tunnel of our own, not the config's shared agent
   -x ADDR               reverse lookup (IPv4 or IPv6)
   -t TYPE / -q NAME     query type / query name
   -p PORT               server port (default 53)

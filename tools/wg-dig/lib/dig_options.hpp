@@ -53,6 +53,7 @@ struct Query {
 struct Command {
   std::vector<Query> queries;
   std::string config_path;                // -c / --wg-config; empty: $WGNET_CONFIG
+  bool share = true;                      // --no-share: a tunnel of our own
   int verbosity = 0;                      // -v, -vv
   bool help = false;                      // -h / --help
   bool version = false;                   // -V / --version

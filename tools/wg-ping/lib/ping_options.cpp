@@ -121,6 +121,8 @@ std::optional<UsageError> apply_long(const std::vector<std::string>& args, size_
     o.help = true;
   } else if (arg == "--version") {
     o.version = true;
+  } else if (arg == "--no-share") {
+    o.share = false;
   } else if (arg == "--wg-config") {
     if (i + 1 >= args.size())
       return UsageError{"option '--wg-config' requires an argument", EXIT_ERROR};
@@ -207,6 +209,7 @@ Options:
   -h, --help           print help and exit
   -V, --version        print version and exit
   --wg-config <file>   WireGuard config (default: $WGNET_CONFIG); -c is ping's count
+  --no-share           a tunnel of our own, not the config's shared agent
 
 Exit status: 0 some reply, 1 no reply (or fewer than -c within -w), 2 other errors.
 For more details see wg-ping(1).

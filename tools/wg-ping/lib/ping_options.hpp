@@ -35,6 +35,7 @@ struct Options {
   AddressFamily family = AddressFamily::kAny;       // -4 / -6
   int verbosity = 0;                                // -v: the tunnel's own report
   std::string config_path;                          // --wg-config
+  bool share = true;                                // --no-share
   std::string destination;
   bool help = false;
   bool version = false;

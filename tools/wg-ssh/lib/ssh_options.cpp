@@ -247,6 +247,11 @@ Result<bool> parse_options(ParseState& st, int argc, const char* const* argv, in
       st.help = true;
       return true;
     }
+    if (a == "--no-share") {
+      st.o.share = false;
+      ++i;
+      continue;
+    }
     if (a == "--wg-config" || a.rfind("--wg-config=", 0) == 0) {
       if (a.size() > 11) {
         st.o.wg_config_path = std::string(a.substr(12));
@@ -325,7 +330,8 @@ std::string ssh_usage_text() {
          "              [-l login_name] [-m mac_spec] [-o option] [-p port]\n"
          "              destination [command [argument ...]]\n"
          "  -c names the WireGuard config (also --wg-config, $WGNET_CONFIG); choose ciphers\n"
-         "  with -o Ciphers=. Host names resolve through the tunnel's DNS. See wg-ssh(1).\n";
+         "  with -o Ciphers=. Host names resolve through the tunnel's DNS. --no-share opens a\n"
+         "  tunnel of our own instead of the config's shared agent. See wg-ssh(1).\n";
 }
 
 Result<std::vector<JumpHost>> parse_jump_hosts(std::string_view text) {

@@ -45,6 +45,7 @@ enum class LogLevel { kQuiet, kFatal, kError, kInfo, kVerbose, kDebug1, kDebug2,
 // What the command line said, before any config file is read.
 struct SshOptions {
   std::string wg_config_path;  // -c/--wg-config FILE; empty = $WGNET_CONFIG
+  bool share = true;           // --no-share: a tunnel of our own, not the agent's
 
   // -F FILE: the user config instead of ~/.ssh/config (and no /etc/ssh/ssh_config); "none" = no
   // config file at all. Unset = ~/.ssh/config then /etc/ssh/ssh_config.

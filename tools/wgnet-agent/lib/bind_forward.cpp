@@ -8,8 +8,9 @@ namespace wgnet::forward {
 Result<std::unique_ptr<Forward>> bind_forward(const ForwardSpec& spec, const ForwardContext& ctx) {
   bool local = spec.direction == Direction::kLocal;
   bool udp = spec.protocol == Protocol::kUdp;
-  auto forward = local ? (udp ? bind_udp_local(spec, ctx) : bind_tcp_local(spec, ctx))
-                       : (udp ? bind_udp_remote(spec, ctx) : bind_tcp_remote(spec, ctx));
+  auto forward = spec.direction == Direction::kDynamic ? bind_socks_local(spec, ctx)
+                 : local ? (udp ? bind_udp_local(spec, ctx) : bind_tcp_local(spec, ctx))
+                         : (udp ? bind_udp_remote(spec, ctx) : bind_tcp_remote(spec, ctx));
   if (!forward)
     return make_error(forward.error().code, spec.name() + ": " + forward.error().message);
   return forward;

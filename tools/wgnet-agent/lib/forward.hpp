@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "diagnostics.hpp"
 #include "forward_spec.hpp"
 #include "wgnet/ip.hpp"
 #include "wgnet/result.hpp"
+#include "wgnet/socks5.hpp"
 #include "wgnet/tunnel.hpp"
 
 namespace wgnet::forward {
@@ -24,6 +26,9 @@ struct ForwardOptions {
   size_t max_connections = 1024;
   std::chrono::milliseconds udp_idle_expiry{60000};
   size_t udp_max_sessions = 256;
+  // -D: RFC 1929 username/password every SOCKS client must give (required for a listener that
+  // other local users could reach; see wgnet-agent forward).
+  std::optional<Socks5Credentials> socks_credentials;
 };
 
 // What a forward needs from its owner; all of it outlives the forward.

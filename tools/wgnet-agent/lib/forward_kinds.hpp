@@ -15,6 +15,10 @@ Result<std::unique_ptr<Forward>> bind_udp_local(const ForwardSpec& spec, const F
 // A tunnel listener; each connection carried to host:hostport on this machine.
 Result<std::unique_ptr<Forward>> bind_tcp_remote(const ForwardSpec& spec,
                                                  const ForwardContext& ctx);
+// An OS listener on this machine speaking SOCKS5 (-D): each client's CONNECT or UDP ASSOCIATE
+// carried through the tunnel by serve_socks5.
+Result<std::unique_ptr<Forward>> bind_socks_local(const ForwardSpec& spec,
+                                                  const ForwardContext& ctx);
 // A tunnel UDP socket; one OS UDP socket to host:hostport per remote tunnel endpoint.
 Result<std::unique_ptr<Forward>> bind_udp_remote(const ForwardSpec& spec,
                                                  const ForwardContext& ctx);

@@ -10,7 +10,15 @@ namespace wgnet::forward {
 namespace {
 
 std::string_view option_of(Direction direction) {
-  return direction == Direction::kLocal ? "-L" : "-R";
+  switch (direction) {
+    case Direction::kLocal:
+      return "-L";
+    case Direction::kRemote:
+      return "-R";
+    case Direction::kDynamic:
+      break;
+  }
+  return "-D";
 }
 
 // One colon-separated field; `bracketed` when it was written as [address].
@@ -59,6 +67,26 @@ std::optional<uint16_t> parse_port(const std::string& text, bool zero_allowed) {
   return static_cast<uint16_t>(value);
 }
 
+// -D [bind_address:]port: a SOCKS5 listener on this machine, 127.0.0.1 unless told otherwise.
+template <typename Bad>
+Result<ForwardSpec> parse_dynamic(const std::vector<Field>& fields, const Bad& bad) {
+  if (fields.size() > 2) return bad("expected [bind_address:]port");
+  ForwardSpec spec;
+  spec.direction = Direction::kDynamic;
+  spec.listen_address = "127.0.0.1";
+  if (fields.size() == 2) {
+    const Field& address = fields[0];
+    if (address.bracketed && !IpAddress::parse(address.text)) {
+      return bad("'[" + address.text + "]' is not an IPv6 address");
+    }
+    spec.listen_address = address.text.empty() ? "*" : address.text;
+  }
+  auto port = parse_port(fields.back().text, true);
+  if (!port) return bad("the listening port '" + fields.back().text + "' is not a number 0-65535");
+  spec.listen_port = *port;
+  return spec;
+}
+
 }  // namespace
 
 std::string ForwardSpec::name() const {
@@ -78,7 +106,9 @@ Result<ForwardSpec> parse_forward_spec(Direction direction, std::string_view tex
   std::string_view body = text;
   if (size_t slash = body.rfind('/'); slash != std::string_view::npos) {
     std::string_view suffix = body.substr(slash + 1);
-    if (suffix == "udp") {
+    if (suffix == "udp" && direction == Direction::kDynamic) {
+      return bad("a SOCKS listener is TCP (its clients' UDP goes through UDP ASSOCIATE)");
+    } else if (suffix == "udp") {
       spec.protocol = Protocol::kUdp;
     } else if (suffix != "tcp") {
       return bad("unknown protocol '/" + std::string(suffix) + "' (only /tcp and /udp)");
@@ -88,6 +118,7 @@ Result<ForwardSpec> parse_forward_spec(Direction direction, std::string_view tex
   std::string why;
   auto fields = split_fields(body, why);
   if (!fields) return bad(why);
+  if (direction == Direction::kDynamic) return parse_dynamic(*fields, bad);
   const std::string usage =
       std::string("expected ") +
       (direction == Direction::kLocal ? "[bind_address:]" : "[tunnel_address:]") +

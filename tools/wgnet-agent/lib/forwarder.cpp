@@ -32,8 +32,10 @@ Result<void> Forwarder::start() {
     if (spec.listen_port == 0) {
       diag_.note(spec.name() + ": allocated port " + std::to_string(listening.port));
     }
-    diag_.info(spec.name() + ": listening on " + listening.to_string() + ", forwarding to " +
-               spec.host + " port " + std::to_string(spec.host_port));
+    diag_.info(spec.name() + ": listening on " + listening.to_string() +
+               (spec.direction == Direction::kDynamic
+                    ? std::string(", SOCKS5 through the tunnel")
+                    : ", forwarding to " + spec.host + " port " + std::to_string(spec.host_port)));
     bound_.push_back({spec, listening});
     forwards.push_back(std::move(*forward));
   }

@@ -1,0 +1,182 @@
+// Sender SACK (netstack/patches/0001-sender-sack.patch, RFC 6675): side B's lwIP sends data to a
+// scripted peer (scripted_peer.hpp) that plays the receiver: it acknowledges, loses and SACKs
+// segments by hand, and the test reads B's retransmissions off its output tap.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "netstack/scripted_peer.hpp"
+
+namespace wgnet::testing {
+namespace {
+
+// Long enough for B's loop to read the app's data and answer an injected ACK; far below the
+// retransmission timeout (at least 3 slow ticks = 300 ms, lwipopts.h), so what B sends within
+// it was triggered by the ACKs, not by a timer.
+constexpr auto kSettle = std::chrono::milliseconds(60);
+
+std::vector<Sent> data_only(const std::vector<Sent>& sent) {
+  std::vector<Sent> out;
+  for (const Sent& s : sent)
+    if (s.payload > 0) out.push_back(s);
+  return out;
+}
+
+uint32_t end_of(const Sent& s) {
+  return s.seq + static_cast<uint32_t>(s.payload);
+}
+
+// Reads B's capture from `at` until `n` new data segments in sequence from `next_seq` came
+// (a retransmission in between, such as a tail loss probe, is skipped); up to 2 s.
+std::vector<Sent> next_new(ScriptedPeer& peer, size_t& at, uint32_t& next_seq, size_t n) {
+  std::vector<Sent> got;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (got.size() < n && std::chrono::steady_clock::now() < until) {
+    auto s = peer.next(at, std::chrono::milliseconds(50));
+    if (!s || s->payload == 0 || s->seq != next_seq) continue;
+    got.push_back(*s);
+    next_seq = end_of(*s);
+  }
+  return got;
+}
+
+constexpr size_t kMssBytes = 1380;  // the peer's MSS option (scripted_peer.cpp)
+
+// Gives B `total` bytes to send and acknowledges two slow-start rounds segment by segment, each
+// as soon as it is sent (initial window 3 segments -> 6 -> 12); returns the 12 data segments
+// then in flight, none acked yet.
+std::vector<Sent> twelve_in_flight(ScriptedPeer& peer, size_t total = 128 * 1024) {
+  std::vector<uint8_t> data(total, 'x');
+  size_t at = peer.captured();
+  EXPECT_TRUE(write_all(peer.app().fd.get(), data.data(), data.size()));
+  uint32_t next_seq = peer.server_base();
+  for (size_t n : {3, 6}) {
+    auto round = next_new(peer, at, next_seq, n);
+    EXPECT_EQ(round.size(), n) << "slow start did not double";
+    for (const Sent& s : round) peer.ack(end_of(s));
+  }
+  auto flight = next_new(peer, at, next_seq, 12);
+  EXPECT_EQ(flight.size(), 12u) << "slow start did not double twice";
+  return flight;
+}
+
+// Sequence numbers of the data segments B sent from capture index `from` on that it had sent
+// before (retransmissions), given everything it sent before `from` started at or after `first`.
+std::multiset<uint32_t> resent_since(ScriptedPeer& peer, size_t from,
+                                     const std::vector<Sent>& flight) {
+  std::set<uint32_t> sent_before;
+  for (const Sent& s : flight) sent_before.insert(s.seq);
+  std::multiset<uint32_t> out;
+  for (const Sent& s : data_only(peer.since(from)))
+    if (sent_before.count(s.seq)) out.insert(s.seq);
+  return out;
+}
+
+// A receiver that lost segments 2, 3 and 4 of the 12: it acknowledges 0 and 1, then every later
+// arrival with a duplicate ACK whose SACK block grows (as Linux does, uncompressed).
+void lose_three(ScriptedPeer& peer, const std::vector<Sent>& f, size_t dupacks) {
+  peer.ack(end_of(f[0]));
+  peer.ack(end_of(f[1]));
+  for (size_t k = 5; k < 5 + dupacks; ++k) peer.ack(f[2].seq, {{f[5].seq, end_of(f[k])}});
+}
+
+TEST(NetstackSackSender, ThreeLostSegmentsAreResentInOneRoundTrip) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer);
+    ASSERT_EQ(f.size(), 12u);
+    const size_t before = peer.captured();
+    lose_three(peer, f, 7);
+    std::this_thread::sleep_for(kSettle);
+    // All three holes, each once, in answer to that one window of ACKs: nothing else of the
+    // window (the SACKed segments 5..11 stay put), no timer involved.
+    EXPECT_EQ(resent_since(peer, before, f),
+              (std::multiset<uint32_t>{f[2].seq, f[3].seq, f[4].seq}));
+    // The holes repaired, the peer acknowledges everything: nothing is ever sent twice again
+    // (an RTO would resend the whole window).
+    const size_t repaired = peer.captured();
+    peer.ack(end_of(f[11]));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_TRUE(resent_since(peer, repaired, f).empty()) << "a retransmission after recovery";
+    // New data went out during and after recovery, each byte once, right after the window.
+    std::vector<Sent> fresh;
+    for (const Sent& s : data_only(peer.since(before)))
+      if (s.seq - f[0].seq >= end_of(f[11]) - f[0].seq) fresh.push_back(s);
+    ASSERT_FALSE(fresh.empty()) << "no new data after the window";
+    uint32_t expect = end_of(f[11]);
+    for (const Sent& s : fresh) {
+      EXPECT_EQ(s.seq, expect) << "new data out of order or sent twice";
+      expect = end_of(s);
+    }
+  });
+}
+
+// The same loss seen as the ACKs arrive: two SACKed segments could be reordering; the third
+// makes segment 2 lost (DupThresh) and it is resent at once; segments 3 and 4 are lost too (three
+// SACKed above each) but wait until pipe (8..11 still in flight) leaves room in the halved cwnd,
+// which the SACKs for 8..11 do.
+TEST(NetstackSackSender, RecoveryStartsAtThreeSackedSegmentsAndResendsAsPipeAllows) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer);
+    ASSERT_EQ(f.size(), 12u);
+    const size_t before = peer.captured();
+    lose_three(peer, f, 2);
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_TRUE(resent_since(peer, before, f).empty()) << "recovery before DupThresh";
+    peer.ack(f[2].seq, {{f[5].seq, end_of(f[7])}});
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_EQ(resent_since(peer, before, f), (std::multiset<uint32_t>{f[2].seq}));
+    for (size_t k = 8; k < 12; ++k) peer.ack(f[2].seq, {{f[5].seq, end_of(f[k])}});
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_EQ(resent_since(peer, before, f),
+              (std::multiset<uint32_t>{f[2].seq, f[3].seq, f[4].seq}));
+  });
+}
+
+// The last three segments of a transfer are lost: the receiver has nothing to SACK, so no
+// duplicate ACK comes. The tail loss probe (2 SRTT after the last ACK, far before the RTO) resends
+// the last segment; the receiver SACKs it, which shows the two before it lost: they go at once.
+TEST(NetstackSackSender, TailLossProbeFiresOnALostTail) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer, 21 * kMssBytes);  // the 12 are the end of the data
+    ASSERT_EQ(f.size(), 12u);
+    ASSERT_EQ(f[11].payload, kMssBytes);
+    const size_t before = peer.captured();
+    for (size_t k = 0; k < 9; ++k) peer.ack(end_of(f[k]));  // 9, 10 and 11 are lost
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_EQ(resent_since(peer, before, f), (std::multiset<uint32_t>{f[11].seq}))
+        << "no probe within 150 ms (the RTO is 300 ms at least)";
+    peer.ack(f[9].seq, {{f[11].seq, end_of(f[11])}});
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_EQ(resent_since(peer, before, f),
+              (std::multiset<uint32_t>{f[9].seq, f[10].seq, f[11].seq}));
+    peer.ack(end_of(f[11]));
+    const size_t done = peer.captured();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_TRUE(data_only(peer.since(done)).empty()) << "data sent after everything was acked";
+  });
+}
+
+// Interop with a receiver that did not offer SACK: its options are not acted on (a SACK block
+// in its ACKs is ignored) and recovery is lwIP's own, one hole per three duplicate ACKs.
+TEST(NetstackSackSender, PeerWithoutSackGetsRenoRecovery) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_FALSE(peer.connect(false).sack_permitted);
+    auto f = twelve_in_flight(peer);
+    ASSERT_EQ(f.size(), 12u);
+    const size_t before = peer.captured();
+    lose_three(peer, f, 2);  // blocks covering 5..6: unnegotiated, ignored
+    peer.ack(f[2].seq, {{f[5].seq, end_of(f[11])}});
+    std::this_thread::sleep_for(kSettle);
+    EXPECT_EQ(resent_since(peer, before, f), (std::multiset<uint32_t>{f[2].seq}))
+        << "three duplicate ACKs resend the first hole only";
+  });
+}
+
+}  // namespace
+}  // namespace wgnet::testing
