@@ -39,9 +39,13 @@ forward_start() {
     >"$BATS_TEST_TMPDIR/fwd.out" 2>"$BATS_TEST_TMPDIR/fwd.err" 3>&- &
   FWD_PID=$!
 }
-# forward_stop: SIGTERM; the forward must exit within 5 s, its status in BG_STATUS.
+# forward_stop: SIGTERM to the forward itself (the child of `timeout`, which would answer a TERM
+# of its own with 143 whatever the child did); it must exit within 5 s, its status in BG_STATUS.
 forward_stop() {
-  kill -TERM "$FWD_PID"
+  local child
+  child=$(ps -o pid= --ppid "$FWD_PID" | tr -d ' ')
+  [ -n "$child" ] || fail "the forward is not running: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
+  kill -TERM "$child"
   wait_bg "$FWD_PID" 5 || fail "the forward did not exit within 5 s of SIGTERM"
   FWD_PID=""
 }
@@ -90,7 +94,7 @@ tool_listening() { lab_tool ss -Hltn "sport = :$1" | grep -q .; }
   forward_start -L "127.0.0.1:19007:$LAB_PEER_INNER4:7/udp"
   wait_for 10 lab_tool ss -Hlun "sport = :19007" || fail "-L/udp did not bind: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
   run lab_tool timeout 10 socat -T 5 - UDP:127.0.0.1:19007 <<<"udp through the agent"
-  assert_success
+  assert_success || fail "$(cat "$BATS_TEST_TMPDIR/fwd.err")"
   assert_output "udp through the agent"
   forward_stop
 }
@@ -101,7 +105,7 @@ tool_listening() { lab_tool ss -Hltn "sport = :$1" | grep -q .; }
     -L "127.0.0.1:19002:$LAB_PEER_INNER4:$SINK_PORT" -L "127.0.0.1:19001:$LAB_PEER_INNER4:$SINK_PORT"
   assert_failure 1
   assert_equal "${#stderr_lines[@]}" 1
-  [[ $stderr == *"127.0.0.1:19001:$LAB_PEER_INNER4:$SINK_PORT"* ]] || fail "not naming the spec: $stderr"
+  [[ $stderr == *"-L 127.0.0.1:19001"*"in use"* ]] || fail "not naming the forward: $stderr"
 }
 
 @test "a malformed -L spec: one line naming it, exit 2 (usage)" {
