@@ -32,28 +32,14 @@ teardown() {
   agent_teardown
 }
 
-# forward_start ARGS...: `wgnet-agent forward -c $LAB_CONF ARGS -v` in the tool namespace, in the
-# background (bounded by timeout, which passes SIGTERM on); PID in FWD_PID, stderr in fwd.err.
-forward_start() {
-  lab_tool_timeout 180 "$WGAGENT" forward -c "$LAB_CONF" "$@" -v \
-    >"$BATS_TEST_TMPDIR/fwd.out" 2>"$BATS_TEST_TMPDIR/fwd.err" 3>&- &
-  FWD_PID=$!
-}
-# forward_stop: SIGTERM to the forward itself (the child of `timeout`, which would answer a TERM
-# of its own with 143 whatever the child did); it must exit within 5 s, its status in BG_STATUS.
-forward_stop() {
-  local child
-  child=$(ps -o pid= --ppid "$FWD_PID" | tr -d ' ')
-  [ -n "$child" ] || fail "the forward is not running: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
-  kill -TERM "$child"
-  wait_bg "$FWD_PID" 5 || fail "the forward did not exit within 5 s of SIGTERM"
-  FWD_PID=""
-}
+forward_start() { agent_forward_bg "$BATS_TEST_TMPDIR/fwd.err" "$@"; }
+forward_stop() { agent_forward_stop || fail "$(cat "$BATS_TEST_TMPDIR/fwd.err")"; }
 
 # local_sink PORT: fanout.py's sink on 127.0.0.1:PORT in the tool namespace (PID in LOCAL_PID).
 local_sink() {
   rm -f "$BATS_TEST_TMPDIR/sink.ready"
-  lab_tool python3 "$FANOUT" sink 127.0.0.1 "$1" "$BATS_TEST_TMPDIR/sink.ready" 3>&- &
+  # (A plain command, not the lab_tool function: LOCAL_PID is then python's own PID.)
+  ip netns exec "$LAB_TOOL_NS" python3 "$FANOUT" sink 127.0.0.1 "$1" "$BATS_TEST_TMPDIR/sink.ready" 3>&- &
   LOCAL_PID=$!
   wait_for 10 test -s "$BATS_TEST_TMPDIR/sink.ready" || fail "the local sink did not start"
 }

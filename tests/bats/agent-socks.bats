@@ -3,7 +3,7 @@
 # through the agent's Unix socket (no auth: only our uid can connect) or a loopback TCP port
 # opened by `wgnet-agent forward --socks` (RFC 1929 username/password required). Real clients:
 # curl (socks5h, both kinds), OpenSSH's ssh with ncat as its ProxyCommand (ncat speaks SOCKS5
-# with a password; OpenBSD nc -X 5 has no SOCKS auth), and git over HTTP. Names go to the proxy
+# with a password; OpenBSD nc -X 5 has no SOCKS auth), and git over HTTP (TCP only: see the git test). Names go to the proxy
 # (socks5h, ncat --proxy-dns remote) and are resolved by the tunnel's DNS, so the tool
 # namespace's resolver, pointed at the leak sink (wgcurl.bash), must hear nothing, and no packet
 # may leave the namespace outside the tunnel (nftables counter). Needs root; otherwise every
@@ -88,10 +88,10 @@ assert_nothing_leaked() {
 # socks_tcp_start: `wgnet-agent forward --socks 127.0.0.1:$SOCKS_PORT --socks-auth FILE` in the
 # tool namespace (PID in FWD_PID), listening before this returns.
 socks_tcp_start() {
-  lab_tool_timeout 180 "$WGAGENT" forward -c "$LAB_CONF" --socks "127.0.0.1:$SOCKS_PORT" \
-    --socks-auth "$LAB_DIR/socks-auth" -v >/dev/null 2>"$BATS_TEST_TMPDIR/socks.err" 3>&- &
-  FWD_PID=$!
-  wait_for 10 socks__tcp_listening || fail "--socks did not listen: $(cat "$BATS_TEST_TMPDIR/socks.err")"
+  agent_forward_bg "$BATS_TEST_TMPDIR/socks.err" --socks "127.0.0.1:$SOCKS_PORT" \
+    --socks-auth "$LAB_DIR/socks-auth"
+  wait_for 10 socks__tcp_listening ||
+    fail "--socks did not listen: $(cat "$BATS_TEST_TMPDIR/socks.err"; lab_tool ss -Htanp "sport = :$SOCKS_PORT or dport = :$SOCKS_PORT")"
 }
 socks__tcp_listening() { lab_tool ss -Hltn "sport = :$SOCKS_PORT" | grep -q .; }
 
@@ -133,32 +133,23 @@ curl_tool() { lab_tool_timeout 60 curl -q -sS "$@"; }
   run --separate-stderr lab_tool_timeout 60 ssh -F /dev/null -o BatchMode=yes \
     -o UserKnownHostsFile="$HOME/.ssh/known_hosts" -o StrictHostKeyChecking=yes \
     -i "$LAB_SSH_KEY" -o ProxyCommand="$proxy" "$LAB_SSH_USER@ssh.lab.wgnet" 'echo ssh-ok via $SSH_CONNECTION'
-  assert_success
+  assert_success || fail "$(cat "$BATS_TEST_TMPDIR/socks.err")"
   # sshd saw the connection come from the tool's tunnel address (through the agent).
-  assert_output --regexp "^ssh-ok via $LAB_TOOL_INNER4 [0-9]+ $LAB_PEER_INNER4 22\$"
+  assert_output --regexp "^ssh-ok via ($LAB_TOOL_INNER4|$LAB_TOOL_INNER6) [0-9]+ ($LAB_PEER_INNER4|$LAB_PEER_INNER6) 22\$"
   assert_nothing_leaked
 }
 
-@test "git clone over HTTP through socks5h (agent's Unix socket): both commits, the right tip" {
-  run agent_cli start -c "$LAB_CONF"
-  assert_success
-  local sock=$output clone="$BATS_TEST_TMPDIR/clone"
-  run --separate-stderr lab_tool_timeout 60 env HOME="$HOME" GIT_CONFIG_NOSYSTEM=1 \
-    git -c http.proxy="socks5h://localhost$sock" clone -q "http://web.lab.wgnet:$GIT_PORT/repo.git" "$clone"
-  assert_success
-  assert_equal "$(git -C "$clone" rev-parse HEAD)" "$GIT_HEAD"
-  assert_equal "$(git -C "$clone" rev-list --count HEAD)" 2
-  assert_equal "$(cat "$clone/README")" "commit 2 of the lab repository"
-  assert_nothing_leaked
-}
-
+# git over the agent's Unix socket is not tested: git 2.39 (Debian 12) reads
+# http.proxy=socks5h://localhost/path/agent.sock as localhost:1080 (checked: "Failed to connect to
+# localhost port 1080"); curl itself, which git links, takes that form (first test). git uses
+# the TCP listener with its password instead.
 @test "git clone over HTTP through socks5h on TCP with a password: the right tip" {
   socks_tcp_start
   local clone="$BATS_TEST_TMPDIR/clone"
   run --separate-stderr lab_tool_timeout 60 env HOME="$HOME" GIT_CONFIG_NOSYSTEM=1 \
     git -c http.proxy="socks5h://$SOCKS_USER:$SOCKS_PASS@127.0.0.1:$SOCKS_PORT" \
     clone -q "http://web.lab.wgnet:$GIT_PORT/repo.git" "$clone"
-  assert_success
+  assert_success || fail "$(cat "$BATS_TEST_TMPDIR/socks.err")"
   assert_equal "$(git -C "$clone" rev-parse HEAD)" "$GIT_HEAD"
   assert_nothing_leaked
 }

@@ -94,5 +94,27 @@ timed_runs() {
     done' timed_runs "$n" "$@"
 }
 
+# agent_forward_bg ERRFILE ARGS...: `wgnet-agent forward -c $LAB_CONF ARGS -v` in the tool
+# namespace, in the background, bounded by timeout, stderr into ERRFILE. Started as a plain
+# command (not through a shell function such as lab_tool_timeout, which would put a subshell
+# between), so FWD_PID is timeout's own PID and the forward is its only child.
+agent_forward_bg() {
+  local err=$1
+  shift
+  timeout -k 5 180 ip netns exec "$LAB_TOOL_NS" "$WGAGENT" forward -c "$LAB_CONF" "$@" -v \
+    >/dev/null 2>"$err" 3>&- &
+  FWD_PID=$!
+}
+# agent_forward_stop: SIGTERM to the forward itself (timeout would answer a TERM of its own with
+# 143 whatever the forward did); it must exit within 5 s; its status in BG_STATUS.
+agent_forward_stop() {
+  local child
+  child=$(ps -o pid= --ppid "$FWD_PID" | tr -d ' ')
+  [ -n "$child" ] || { echo "the forward is not running" >&2; return 1; }
+  kill -TERM "$child"
+  wait_bg "$FWD_PID" 5 || { echo "the forward did not exit within 5 s of SIGTERM" >&2; return 1; }
+  FWD_PID=""
+}
+
 # sha_of FILE: its SHA-256, hex.
 sha_of() { sha256sum <"$1" | cut -d' ' -f1; }
