@@ -3,8 +3,9 @@
 # through the agent's Unix socket (no auth: only our uid can connect) or a loopback TCP port
 # opened by `wgnet-agent forward --socks` (RFC 1929 username/password required). Real clients:
 # curl (socks5h, both kinds), OpenSSH's ssh with ncat as its ProxyCommand (ncat speaks SOCKS5
-# with a password; OpenBSD nc -X 5 has no SOCKS auth), and git over HTTP (TCP only: see the git test). Names go to the proxy
-# (socks5h, ncat --proxy-dns remote) and are resolved by the tunnel's DNS, so the tool
+# with a password; OpenBSD nc -X 5 has no SOCKS auth), and git over HTTP (TCP only: see the git
+# test). Names go to the proxy (socks5h, ncat --proxy-dns remote) and are resolved by the
+# tunnel's DNS, so the tool
 # namespace's resolver, pointed at the leak sink (wgcurl.bash), must hear nothing, and no packet
 # may leave the namespace outside the tunnel (nftables counter). Needs root; otherwise every
 # test is skipped with the reason.
