@@ -5,9 +5,8 @@
 # curl (socks5h, both kinds), OpenSSH's ssh with ncat as its ProxyCommand (ncat speaks SOCKS5
 # with a password; OpenBSD nc -X 5 has no SOCKS auth), and git over HTTP (TCP only: see the git
 # test). Names go to the proxy (socks5h, ncat --proxy-dns remote) and are resolved by the
-# tunnel's DNS, so the tool
-# namespace's resolver, pointed at the leak sink (wgcurl.bash), must hear nothing, and no packet
-# may leave the namespace outside the tunnel (nftables counter). Needs root; otherwise every
+# tunnel's DNS, so the tool namespace's resolver, pointed at the leak sink (wgcurl.bash), must
+# hear nothing, and no packet may leave the namespace outside the tunnel (nftables counter). Needs root; otherwise every
 # test is skipped with the reason.
 
 # shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
