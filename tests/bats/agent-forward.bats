@@ -45,6 +45,7 @@ local_sink() {
 }
 
 tool_listening() { lab_tool ss -Hltn "sport = :$1" | grep -q .; }
+tool_bound_udp() { lab_tool ss -Hlun "sport = :$1" | grep -q .; }
 
 @test "-R 8080:localhost:PORT: 50 clients at once from the peer side reach the local service, each answer right" {
   local_sink 18080
@@ -78,7 +79,7 @@ tool_listening() { lab_tool ss -Hltn "sport = :$1" | grep -q .; }
 
 @test "-L ../udp: a datagram to the local port comes back from the tunnel's UDP echo" {
   forward_start -L "127.0.0.1:19007:$LAB_PEER_INNER4:7/udp"
-  wait_for 10 lab_tool ss -Hlun "sport = :19007" || fail "-L/udp did not bind: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
+  wait_for 10 tool_bound_udp 19007 || fail "-L/udp did not bind: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
   run lab_tool timeout 10 socat -T 5 - UDP:127.0.0.1:19007 <<<"udp through the agent"
   assert_success || fail "$(cat "$BATS_TEST_TMPDIR/fwd.err")"
   assert_output "udp through the agent"
