@@ -77,7 +77,7 @@ tool_bound_udp() { lab_tool ss -Hlun "sport = :$1" | grep -q .; }
   ! tool_listening 19000 || fail "the -L port is still open after the forward exited"
 }
 
-@test "-L ../udp: a datagram to the local port comes back from the tunnel's UDP echo" {
+@test "-L ADDR:PORT:host:7/udp: a datagram to the local port comes back from the tunnel's UDP echo" {
   forward_start -L "127.0.0.1:19007:$LAB_PEER_INNER4:7/udp"
   wait_for 10 tool_bound_udp 19007 || fail "-L/udp did not bind: $(cat "$BATS_TEST_TMPDIR/fwd.err")"
   run lab_tool timeout 10 socat -T 5 - UDP:127.0.0.1:19007 <<<"udp through the agent"
