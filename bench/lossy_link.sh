@@ -67,6 +67,8 @@ done
 export WGNET_BUILD=${WGNET_BUILD:-$BENCH_TOP/build}
 case $WGNET_BUILD in /*) ;; *) WGNET_BUILD="$PWD/$WGNET_BUILD" ;; esac
 WGNC="$WGNET_BUILD/tools/wg-nc/wg-nc"
+# Each run's own in-process tunnel, handshake included (as measured before the shared agent).
+export WGNET_NO_SHARE=1
 
 # shellcheck source=tests/lab/lab.bash
 source "$BENCH_TOP/tests/lab/lab.bash"

@@ -20,6 +20,7 @@ test_pkgs=(bats bats-support bats-assert wireguard-go wireguard-tools iproute2 d
   bind9-dnsutils  # real dig: wg-dig's output is compared with it
   rsync git  # wg-ssh as the ssh of rsync -e and git (tests/bats/wg-ssh-drivers.bats)
   nftables  # nft: counts packets leaving the tool namespace outside the tunnel (leak tests)
+  ncat netcat-openbsd  # real SOCKS5 clients for ssh's ProxyCommand (tests/bats/agent-socks.bats)
   iputils-ping)  # real ping: the reference for wg-ping's lines, statuses and error texts
 
 missing=()

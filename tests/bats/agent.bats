@@ -4,6 +4,8 @@
 # namespace with its socket in the suite's own XDG_RUNTIME_DIR; teardown stops it (and kills it by
 # the PID it wrote, should stop fail). Needs root; otherwise every test is skipped with the reason.
 
+# shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
+LAB_SHARE=1
 load ../lab/wgnc
 # shellcheck source=tests/lab/web.bash
 source "$BATS_TEST_DIRNAME/../lab/web.bash"

@@ -158,6 +158,12 @@ lab_up() {
   LAB_SOURCE="$LAB_DIR/source.bin"
   LAB_DNS_LOG="$LAB_DIR/dnsmasq.log"
   export LAB_ID LAB_DIR LAB_PEER_NS LAB_TOOL_NS LAB_WG_IF LAB_MTU LAB_CONF LAB_SOURCE LAB_DNS_LOG
+  # The tools' shared-tunnel agents (wgnet-agent) keep their sockets in $XDG_RUNTIME_DIR/wgnet:
+  # one directory per lab, so two labs at once (or the user's own agents) never meet, and the
+  # agents die with the lab (lab_down stops every process of the tool namespace by PID).
+  XDG_RUNTIME_DIR="$LAB_DIR/run"
+  mkdir -m 700 "$XDG_RUNTIME_DIR"
+  export XDG_RUNTIME_DIR
   printf 'peer_ns=%s\ntool_ns=%s\nwg_if=%s\n' "$LAB_PEER_NS" "$LAB_TOOL_NS" "$LAB_WG_IF" >"$LAB_DIR/state"
   : >"$LAB_DIR/pids"
   # A runner (scripts/test) can name a directory where every lab registers, to clean up labs

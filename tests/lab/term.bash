@@ -25,6 +25,9 @@ term_start() {
     printf 'export HOME=%q PATH=%q LSAN_OPTIONS=%q ASAN_OPTIONS=%q\n' "$HOME" "$PATH" \
       "${LSAN_OPTIONS:-}" "${ASAN_OPTIONS:-}"
     [ -n "${SSH_AUTH_SOCK:-}" ] && printf 'export SSH_AUTH_SOCK=%q\n' "$SSH_AUTH_SOCK"
+    # Sharing or not, and where agents live, as in the suite (see wgnc.bash, lab_up).
+    [ -n "${WGNET_NO_SHARE:-}" ] && printf 'export WGNET_NO_SHARE=%q\n' "$WGNET_NO_SHARE"
+    [ -n "${XDG_RUNTIME_DIR:-}" ] && printf 'export XDG_RUNTIME_DIR=%q\n' "$XDG_RUNTIME_DIR"
     printf 'stty -g >%q\n' "$d/stty.before"
     printf '%s\n' "$1"
     printf 'echo $? >%q.tmp; mv %q.tmp %q\n' "$d/exit" "$d/exit" "$d/exit"

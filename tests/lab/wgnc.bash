@@ -19,6 +19,18 @@ assert_failure() { lab__assert_failure_output_only "$@" || { lab__show_stderr; r
 # shellcheck source=tests/lab/lab.bash
 source "$BATS_TEST_DIRNAME/../lab/lab.bash"
 
+# The tools share one tunnel per config through wgnet-agent by default. The suites written
+# before the agent test the in-process tunnel (its handshakes, endpoints, timings and exit
+# statuses, one process per run), so they keep it: WGNET_NO_SHARE=1. A suite about the agent
+# sets LAB_SHARE=1 before loading this file and gets the default (sharing) instead. Set here,
+# at load time, because Bats loads this file again for every test and every suite entry
+# (lab_setup_file, wg-dig's lab_up, the demo peer's and self.bats' loopback runs) goes through it.
+if [ -n "${LAB_SHARE:-}" ]; then
+  unset WGNET_NO_SHARE
+else
+  export WGNET_NO_SHARE=1
+fi
+
 WGNC_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 wgnc__build=${WGNET_BUILD:-build}
 case $wgnc__build in /*) ;; *) wgnc__build="$WGNC_TOP/$wgnc__build" ;; esac
