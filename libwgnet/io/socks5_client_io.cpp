@@ -44,8 +44,8 @@ bool ClientIo::receive_more() {
 bool ClientIo::send(std::span<const uint8_t> bytes) {
   size_t sent = 0;
   while (sent < bytes.size()) {
-    const ssize_t n = ::send(client_, bytes.data() + sent, bytes.size() - sent,
-                             MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(client_, bytes.data() + sent, bytes.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n > 0) {
       sent += static_cast<size_t>(n);
       continue;

@@ -29,7 +29,8 @@ class ClientIo {
     for (;;) {
       Parsed<T> parsed = parse(std::span<const uint8_t>(buffer_));
       if (parsed.status != ParseStatus::kNeedMore) {
-        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(parsed.consumed));
+        buffer_.erase(buffer_.begin(),
+                      buffer_.begin() + static_cast<std::ptrdiff_t>(parsed.consumed));
         return parsed;
       }
       if (!receive_more()) return std::nullopt;

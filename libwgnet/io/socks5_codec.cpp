@@ -75,7 +75,9 @@ std::string Address::to_string() const {
   return host + ":" + std::to_string(port);
 }
 
-std::string Address::host_text() const { return ip ? ip->to_string() : host; }
+std::string Address::host_text() const {
+  return ip ? ip->to_string() : host;
+}
 
 Parsed<Greeting> parse_greeting(std::span<const uint8_t> in) {
   Parsed<Greeting> out;
@@ -97,7 +99,9 @@ uint8_t choose_method(const Greeting& greeting, bool credentials_required) {
   return std::find(m.begin(), m.end(), wanted) != m.end() ? wanted : kMethodNoAcceptable;
 }
 
-std::array<uint8_t, 2> build_method_reply(uint8_t method) { return {kVersion, method}; }
+std::array<uint8_t, 2> build_method_reply(uint8_t method) {
+  return {kVersion, method};
+}
 
 Parsed<Socks5Credentials> parse_user_pass(std::span<const uint8_t> in) {
   Parsed<Socks5Credentials> out;

@@ -104,9 +104,9 @@ class Session {
       if (!to_remote.send(io_.leftover())) return what + ": could not pass on early data";
     }
     RelayTotals totals = relay_streams(client_, connection->fd.get(), cancel_fd_);
-    return what + " from " + connection->local.to_string() + ": " +
-           std::to_string(totals.a_to_b) + " bytes up, " + std::to_string(totals.b_to_a) +
-           " down" + (totals.cancelled ? " (cancelled)" : "");
+    return what + " from " + connection->local.to_string() + ": " + std::to_string(totals.a_to_b) +
+           " bytes up, " + std::to_string(totals.b_to_a) + " down" +
+           (totals.cancelled ? " (cancelled)" : "");
   }
 
   Tunnel& tunnel_;

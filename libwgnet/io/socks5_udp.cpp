@@ -234,8 +234,7 @@ std::string serve_udp_associate(Tunnel& tunnel, int client, ClientIo& io, const 
     return "failed: " + socket.error().message;
   }
   if (!io.send(build_reply(Reply::kSucceeded, relay_address))) return "client went away";
-  Association association(tunnel, client, std::move(*relay), std::move(*socket), request,
-                          options);
+  Association association(tunnel, client, std::move(*relay), std::move(*socket), request, options);
   return "relay " + relay_address.to_string() + ": " + association.run(cancel_fd);
 }
 

@@ -24,9 +24,9 @@ struct Socks5Credentials {
 };
 
 struct Socks5Options {
-  std::optional<Socks5Credentials> credentials;  // set: RFC 1929 required, else no-auth only
-  std::string udp_relay_address = "127.0.0.1";   // where UDP ASSOCIATE's relay socket binds
-  LogSink log;                                   // one line per session (kInfo); may be empty
+  std::optional<Socks5Credentials> credentials;   // set: RFC 1929 required, else no-auth only
+  std::string udp_relay_address = "127.0.0.1";    // where UDP ASSOCIATE's relay socket binds
+  LogSink log;                                    // one line per session (kInfo); may be empty
   std::chrono::milliseconds dial_timeout{10000};  // CONNECT's dial, name lookup included
   // Greeting, authentication and request must all arrive within this from the start: a client
   // that connects and says nothing would otherwise hold its thread for ever.

@@ -109,8 +109,7 @@ TEST_F(AgentCli, SocksOnTcpNeedsAPassword) {
   std::string auth = tmp_.write("auth", "no colon here\n");
   r = run("forward -c " + conf_ + " -D 0 --socks-auth " + auth);
   EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_NE(r.output.find("--socks-auth " + auth + ":1: expected user:password"),
-            std::string::npos)
+  EXPECT_NE(r.output.find("--socks-auth " + auth + ":1: expected user:password"), std::string::npos)
       << r.output;
 }
 
@@ -144,7 +143,8 @@ TEST(AgentCompletions, ForwardOptionsAreDocumentedAndCompleted) {
   for (const char* option : {"-L", "-R", "-D", "--socks", "--socks-auth", "--no-share"}) {
     ASSERT_NE(help.find(option), std::string::npos) << option << "\n" << help;
     std::string man_form;  // man(7) escapes the dashes
-    for (char c : std::string(option)) man_form += c == '-' ? std::string("\\-") : std::string(1, c);
+    for (char c : std::string(option))
+      man_form += c == '-' ? std::string("\\-") : std::string(1, c);
     EXPECT_NE(man.find(man_form), std::string::npos) << option;
     EXPECT_NE(bash.find(std::string(" ") + option), std::string::npos) << option;
     std::string bare = std::string(option).substr(option[1] == '-' ? 2 : 1);

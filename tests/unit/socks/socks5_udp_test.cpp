@@ -51,8 +51,8 @@ Bytes receive_udp(int fd, std::chrono::milliseconds wait) {
 }
 
 Bytes to_ipv4(uint16_t port, const std::string& payload, uint8_t frag = 0) {
-  Bytes out{0, 0, frag, 0x01, 127, 0, 0, 1, static_cast<uint8_t>(port >> 8),
-            static_cast<uint8_t>(port)};
+  Bytes out{
+      0, 0, frag, 0x01, 127, 0, 0, 1, static_cast<uint8_t>(port >> 8), static_cast<uint8_t>(port)};
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }
@@ -77,9 +77,9 @@ Association associate(uint16_t socks_port, uint16_t client_port) {
   send_bytes(a.control.get(), Bytes{0x05, 0x01, 0x00});
   EXPECT_EQ(read_bytes(a.control.get(), 2), (Bytes{0x05, 0x00}));
   // DST: where the client will send from (0.0.0.0 and a port: "this port, any address").
-  send_bytes(a.control.get(), Bytes{0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0,
-                                    static_cast<uint8_t>(client_port >> 8),
-                                    static_cast<uint8_t>(client_port)});
+  send_bytes(a.control.get(),
+             Bytes{0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0, static_cast<uint8_t>(client_port >> 8),
+                   static_cast<uint8_t>(client_port)});
   Bytes reply = read_bytes(a.control.get(), 10);
   EXPECT_EQ(reply.size(), 10u);
   if (reply.size() < 10) return a;
@@ -99,7 +99,15 @@ TEST(Socks5Udp, DatagramsReachTheEchoByAddressAndByTunnelNameAndComeBackWithItsH
   Association a = associate(server.port(), client_port);
   ASSERT_NE(a.relay_port, 0);
 
-  const Bytes header{0, 0, 0, 0x01, 127, 0, 0, 1, static_cast<uint8_t>(echo.port() >> 8),
+  const Bytes header{0,
+                     0,
+                     0,
+                     0x01,
+                     127,
+                     0,
+                     0,
+                     1,
+                     static_cast<uint8_t>(echo.port() >> 8),
                      static_cast<uint8_t>(echo.port())};
   send_udp(client.get(), a.relay_port, to_ipv4(echo.port(), "by address"));
   Bytes back = receive_udp(client.get(), 2s);

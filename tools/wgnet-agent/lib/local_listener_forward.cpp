@@ -11,7 +11,9 @@
 
 namespace wgnet::forward {
 
-Endpoint LocalListenerForward::listening() const { return local_endpoint(listener_.get()); }
+Endpoint LocalListenerForward::listening() const {
+  return local_endpoint(listener_.get());
+}
 
 void LocalListenerForward::serve() {
   run_accept_loop(listener_.get(), ctx_.stop_fd, ctx_.options.max_connections, threads_,
