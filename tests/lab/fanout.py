@@ -43,6 +43,10 @@ def sink(addr, port, ready):
         threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
+# Seconds a client waits on a quiet connection before calling it a failure (FANOUT_IO_TIMEOUT).
+IO_TIMEOUT = float(os.environ.get("FANOUT_IO_TIMEOUT", "30"))
+
+
 def one(host, port, size, seconds, start, results, i):
     payload = os.urandom(size)
     want = "%s %d\n" % (hashlib.sha256(payload).hexdigest(), size)
@@ -50,7 +54,7 @@ def one(host, port, size, seconds, start, results, i):
     deadline = time.monotonic() + seconds
     while True:
         try:
-            s = socket.create_connection((host, port), timeout=30)
+            s = socket.create_connection((host, port), timeout=IO_TIMEOUT)
             break
         except ConnectionRefusedError:
             if time.monotonic() > deadline:
