@@ -103,8 +103,11 @@ assert_demo_ran_every_step() {
   assert_output --partial "demo: done."
 }
 
-@test "demo peer: stops within 40 ms of SIGTERM, whenever it comes (services wait, never poll)" {
-  local dir="$BATS_TEST_TMPDIR" pid start elapsed pause
+@test "demo peer: stops within 40 ms of SIGTERM (100 ms under ASan), whenever it comes (services wait, never poll)" {
+  local dir="$BATS_TEST_TMPDIR" pid start elapsed pause limit=40
+  # The sanitizer build's exit runs LeakSanitizer's scan (seen: 70 ms). 100 ms still tells a
+  # service that waits from one that polls every 250 ms at one of the three moments below.
+  grep -q '^WGNET_SANITIZE:BOOL=ON' "$wgnc__build/CMakeCache.txt" 2>/dev/null && limit=100
   # Three stops at different moments: a service that woke every 250 ms to look for a stop flag
   # could be fast at one of them, never at all three.
   for pause in 0.05 0.13 0.21; do
@@ -117,7 +120,7 @@ assert_demo_ran_every_step() {
     kill -TERM "$pid"
     wait "$pid" || fail "exit status $? on SIGTERM"
     elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-    [ "$elapsed" -lt 40 ] || fail "took $elapsed ms to stop, $pause s after it was ready"
+    [ "$elapsed" -lt "$limit" ] || fail "took $elapsed ms to stop, $pause s after it was ready"
   done
 }
 
