@@ -102,30 +102,6 @@ EchoTcpServer::~EchoTcpServer() {
   thread_.join();
 }
 
-EchoUdpServer::EchoUdpServer()
-    : socket_(bound_socket(SOCK_DGRAM)), stop_(::eventfd(0, EFD_CLOEXEC)) {
-  port_ = bound_port(socket_.get());
-  thread_ = std::thread([this] {
-    char buf[65536];
-    while (readable_unless_stopped(socket_.get(), stop_.get())) {
-      sockaddr_storage from{};
-      socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(socket_.get(), buf, sizeof buf, MSG_DONTWAIT,
-                             reinterpret_cast<sockaddr*>(&from), &len);
-      if (n < 0) continue;
-      std::string answer = "echo:" + std::string(buf, static_cast<size_t>(n));
-      ::sendto(socket_.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from),
-               len);
-    }
-  });
-}
-
-EchoUdpServer::~EchoUdpServer() {
-  uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = ::write(stop_.get(), &one, sizeof one);
-  thread_.join();
-}
-
 Fd connect_to(const Endpoint& to) {
   sockaddr_storage ss;
   socklen_t len = to_sockaddr(to, ss);

@@ -13,6 +13,7 @@
 
 #include "forwarder.hpp"
 #include "tools/loopback_tunnel.hpp"
+#include "tools/loopback_udp_echo.hpp"
 #include "wgnet/fd.hpp"
 
 namespace wgnet::forward::test {
@@ -35,17 +36,10 @@ class EchoTcpServer {
   std::thread thread_;
 };
 
-class EchoUdpServer {
+// A UDP echo on 127.0.0.1 answering "echo:<datagram>".
+class EchoUdpServer : public ::wgnet::test::LoopbackUdpEcho {
  public:
-  EchoUdpServer();
-  ~EchoUdpServer();
-  uint16_t port() const { return port_; }
-
- private:
-  Fd socket_;
-  Fd stop_;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  EchoUdpServer() : ::wgnet::test::LoopbackUdpEcho("echo:") {}
 };
 
 // A TCP client socket connected to `to` whose reads and writes give up after 5 s (invalid when

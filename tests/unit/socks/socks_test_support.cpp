@@ -205,37 +205,4 @@ bool closes_without_data(int fd) {
   return ::recv(fd, &byte, 1, 0) <= 0;
 }
 
-// ---- UdpEcho ----
-
-UdpEcho::UdpEcho() {
-  socket_ = Fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  sockaddr_in sa = loopback(0);
-  if (::bind(socket_.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) {
-    throw std::runtime_error("UDP echo bind");
-  }
-  port_ = local_port(socket_.get());
-  stop_ = Fd(::eventfd(0, EFD_CLOEXEC));
-  thread_ = std::thread([this] {
-    for (;;) {
-      std::array<pollfd, 2> fds{};
-      fds[0] = {socket_.get(), POLLIN, 0};
-      fds[1] = {stop_.get(), POLLIN, 0};
-      if (::poll(fds.data(), fds.size(), -1) <= 0 || fds[1].revents != 0) return;
-      std::array<uint8_t, 65536> buf{};
-      sockaddr_in from{};
-      socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(socket_.get(), buf.data(), buf.size(), 0,
-                             reinterpret_cast<sockaddr*>(&from), &len);
-      if (n < 0) continue;
-      ::sendto(socket_.get(), buf.data(), static_cast<size_t>(n), 0,
-               reinterpret_cast<sockaddr*>(&from), len);
-    }
-  });
-}
-
-UdpEcho::~UdpEcho() {
-  signal_eventfd(stop_.get());
-  thread_.join();
-}
-
 }  // namespace wgnet::test

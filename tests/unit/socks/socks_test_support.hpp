@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tools/loopback_tunnel.hpp"
+#include "tools/loopback_udp_echo.hpp"
 #include "wgnet/fd.hpp"
 #include "wgnet/socks5.hpp"
 
@@ -81,18 +82,7 @@ std::string read_to_eof(int fd);
 // True if the peer closes (EOF or reset) within 5 s without sending anything more.
 bool closes_without_data(int fd);
 
-// A UDP echo on 127.0.0.1: answers each datagram to its sender; stops on destruction.
-class UdpEcho {
- public:
-  UdpEcho();
-  ~UdpEcho();
-  uint16_t port() const { return port_; }
-
- private:
-  Fd socket_;
-  Fd stop_;
-  uint16_t port_ = 0;
-  std::thread thread_;
-};
+// A UDP echo on 127.0.0.1: answers each datagram, unchanged, to its sender.
+using UdpEcho = LoopbackUdpEcho;
 
 }  // namespace wgnet::test
