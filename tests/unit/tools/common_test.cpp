@@ -135,5 +135,24 @@ TEST(TunnelReport, HandshakeAndTrafficOnlyWithV) {
           "wg-nc: tunnel: sent 10 bytes (74 on the wire), received 20 bytes (84 on the wire)"}));
 }
 
+// Through the agent the figures are the agent's (its first handshake, all its clients' bytes):
+// -v says so rather than passing them off as this run's.
+TEST(TunnelReport, AgentFiguresAreMarkedShared) {
+  TunnelStats stats;
+  stats.peer_public_key = "KEY=";
+  stats.handshake_time = std::chrono::milliseconds(42);
+  stats.inner_tx_bytes = 10;
+  stats.tx_bytes = 74;
+  stats.shared = true;
+  Captured loud;
+  report_handshake(loud.diag(1), stats);
+  report_traffic(loud.diag(1), stats);
+  EXPECT_EQ(loud.lines,
+            (std::vector<std::string>{
+                "wg-nc: handshake with peer KEY= completed in 42 ms (the agent's session, shared)",
+                "wg-nc: tunnel: sent 10 bytes (74 on the wire), received 0 bytes (0 on the wire), "
+                "the agent's totals for all its clients"}));
+}
+
 }  // namespace
 }  // namespace wgnet::tools
