@@ -103,13 +103,14 @@ assert_demo_ran_every_step() {
   assert_output --partial "demo: done."
 }
 
-@test "demo peer: stops within 40 ms of SIGTERM (100 ms under ASan), whenever it comes (services wait, never poll)" {
-  local dir="$BATS_TEST_TMPDIR" pid start elapsed pause limit=40
-  # The sanitizer build's exit runs LeakSanitizer's scan (seen: 70 ms). 100 ms still tells a
-  # service that waits from one that polls every 250 ms at one of the three moments below.
-  grep -q '^WGNET_SANITIZE:BOOL=ON' "$wgnc__build/CMakeCache.txt" 2>/dev/null && limit=100
-  # Three stops at different moments: a service that woke every 250 ms to look for a stop flag
-  # could be fast at one of them, never at all three.
+@test "demo peer: stops at once on SIGTERM, whenever it comes (services wait, never poll)" {
+  local dir="$BATS_TEST_TMPDIR" pid start elapsed pause total=0 limit=120 times=""
+  # Three stops at moments 80 ms apart: a service that woke every 250 ms to look for a stop flag
+  # makes the three waits add up to at least ~240 ms whatever its phase; services that wait on
+  # their sockets stop in a few ms each. The sum, not each stop, is held to the limit, so one
+  # stop slowed by a busy machine (seen: 144 ms) does not fail the test. The sanitizer build's
+  # exit runs LeakSanitizer's scan (~70 ms a stop), hence its higher limit.
+  grep -q '^WGNET_SANITIZE:BOOL=ON' "$wgnc__build/CMakeCache.txt" 2>/dev/null && limit=330
   for pause in 0.05 0.13 0.21; do
     rm -f "$dir/out"
     "$DEMO" --dir "$dir" --timeout 60 >"$dir/out" 2>"$dir/err" 3>&- &
@@ -120,8 +121,10 @@ assert_demo_ran_every_step() {
     kill -TERM "$pid"
     wait "$pid" || fail "exit status $? on SIGTERM"
     elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-    [ "$elapsed" -lt "$limit" ] || fail "took $elapsed ms to stop, $pause s after it was ready"
+    total=$((total + elapsed))
+    times+=" ${elapsed}"
   done
+  [ "$total" -lt "$limit" ] || fail "the three stops took${times} ms, ${total} ms in all (limit ${limit})"
 }
 
 @test "scripts/demo, the README's first command, runs every step to its end" {

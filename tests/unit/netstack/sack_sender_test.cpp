@@ -162,6 +162,51 @@ TEST(NetstackSackSender, TailLossProbeFiresOnALostTail) {
   });
 }
 
+// netstack/patches/0003: a timeout during SACK recovery. Segment 2 is resent on entry; 3 and 4,
+// lost too, wait in the unsent queue for pipe; then the ACKs stop and the RTO fires. The RTO must
+// queue everything in sequence order: it once put the unacked queue (2, 5..11) in front of
+// unsent (3, 4, new data), so after the RTO's one segment (2) was acked the head of unsent was
+// 5, beyond cwnd, with nothing in flight for a timer to watch, and the connection never moved
+// again (a 10 MiB upload in the lab, silent until its timeout).
+TEST(NetstackSackSender, TimeoutDuringRecoveryResendsTheNextHoleAtOnceAndFinishes) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer);
+    ASSERT_EQ(f.size(), 12u);
+    const size_t before = peer.captured();
+    lose_three(peer, f, 2);
+    peer.ack(f[2].seq, {{f[5].seq, end_of(f[7])}});
+    std::this_thread::sleep_for(kSettle);
+    ASSERT_EQ(resent_since(peer, before, f), (std::multiset<uint32_t>{f[2].seq}));
+    // No more ACKs: the RTO resends segment 2 (its first retransmission was "lost" too).
+    size_t at = peer.captured();
+    bool rto = false;
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+         !rto && std::chrono::steady_clock::now() < until;) {
+      auto s = peer.next(at, std::chrono::milliseconds(50));
+      rto = s && s->payload > 0 && s->seq == f[2].seq;
+    }
+    ASSERT_TRUE(rto) << "no retransmission timeout within 3 s";
+    std::this_thread::sleep_for(kSettle);
+    // The RTO's segment arrives and is acked: the next hole (3) goes out at once, not after
+    // another timeout.
+    const size_t after_rto = peer.captured();
+    peer.ack(f[3].seq, {{f[5].seq, end_of(f[7])}});
+    std::this_thread::sleep_for(kSettle);
+    std::vector<uint32_t> seqs;
+    for (const Sent& s : data_only(peer.since(after_rto))) seqs.push_back(s.seq);
+    ASSERT_FALSE(seqs.empty()) << "nothing sent after the RTO's segment was acked: stalled";
+    EXPECT_EQ(seqs.front(), f[3].seq) << "the hole at snd_una was not sent first";
+    // The rest repaired (the scoreboard was dropped at the timeout, so 5..11 may be resent too);
+    // once everything is acked, new data follows.
+    peer.ack(end_of(f[11]));
+    uint32_t next_seq = end_of(f[11]);
+    size_t from = after_rto;
+    auto fresh = next_new(peer, from, next_seq, 1);
+    EXPECT_EQ(fresh.size(), 1u) << "no new data after the window was acked";
+  });
+}
+
 // Interop with a receiver that did not offer SACK: its options are not acted on (a SACK block
 // in its ACKs is ignored) and recovery is lwIP's own, one hole per three duplicate ACKs.
 TEST(NetstackSackSender, PeerWithoutSackGetsRenoRecovery) {
