@@ -5,6 +5,10 @@
 # Lab: wireguard-go peer with the web servers (web.bash) and sshd (sshd.bash) behind it; the
 # tools run in the tool namespace. Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): bulk (40 downloads, 100
+# MiB) and a timing median; the agent runs under the sanitizers in the other agent suites.
+# bats file_tags=plain-build-only
+
 # shellcheck disable=SC2034  # read by wgnc.bash: this suite shares the tunnel (the default)
 LAB_SHARE=1
 load ../lab/wgnc

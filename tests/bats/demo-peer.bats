@@ -127,6 +127,7 @@ assert_demo_ran_every_step() {
   [ "$total" -lt "$limit" ] || fail "the three stops took${times} ms, ${total} ms in all (limit ${limit})"
 }
 
+# bats test_tags=plain-build-only
 @test "scripts/demo, the README's first command, runs every step to its end" {
   [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
   run timeout -k 5 300 env WGNET_BUILD="$wgnc__build" "$WGNC_TOP/scripts/demo"
@@ -136,6 +137,7 @@ assert_demo_ran_every_step() {
 # sshd started as root by hand stops with "Missing privilege separation directory: /run/sshd"
 # on a machine where no system sshd ever ran (systemd makes that directory). A private mount of
 # an empty /run makes such a machine here.
+# bats test_tags=plain-build-only
 @test "scripts/demo as root on a machine where no sshd ever ran (no /run/sshd): every step passes" {
   [ "$(id -u)" -eq 0 ] || skip "needs root (the same demo as a user is the test above)"
   [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
@@ -151,6 +153,7 @@ assert_demo_ran_every_step() {
 
 # A read-only, empty /run: sshd cannot have its /run/sshd, so the ssh step fails; the demo must
 # still run every other step and end with exit 1 and the failed step's name.
+# bats test_tags=plain-build-only
 @test "scripts/demo: a failing step (sshd cannot start) does not hide the others; exit 1 names it" {
   [ "$(id -u)" -eq 0 ] || skip "needs root (a private read-only /run)"
   [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"
@@ -169,6 +172,7 @@ assert_demo_ran_every_step() {
 
 # A new user's run: a throwaway account with a login shell (sshd runs the remote command with
 # it) and a copy of the demo and its tools that the account can read wherever the checkout is.
+# bats test_tags=plain-build-only
 @test "scripts/demo as a normal user (a throwaway account): every step passes" {
   [ "$(id -u)" -eq 0 ] || skip "needs root to make a throwaway user (as a user, the first demo test is this one)"
   [ -x /usr/sbin/sshd ] || skip "needs /usr/sbin/sshd for the wg-ssh step (scripts/setup.sh installs it)"

@@ -4,6 +4,10 @@
 # tunnel, so a broken lab shows up here as a lab failure and not as a wg-curl or wg-ssh failure.
 # Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): it checks the lab itself
+# (services behind the peer), not our code.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 # shellcheck source=tests/lab/web.bash
 source "$BATS_TEST_DIRNAME/../lab/web.bash"

@@ -7,6 +7,10 @@
 # demo peer over loopback and need no root. Issue 3's test list.
 
 bats_require_minimum_version 1.5.0
+# Normal build only (scripts/test runs the sanitizer pass without it): wg-dig's own code (options,
+# query, presentation format) is unit-tested under the sanitizers; its tunnel path is wg-nc's.
+# bats file_tags=plain-build-only
+
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 # shellcheck source=tests/lab/lab.bash

@@ -5,6 +5,10 @@
 # which `ip netns exec` mounts over /etc/hosts), so no resolver outside the lab is asked.
 # Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): endpoint lookups and
+# fallbacks in time; the code is unit-tested under the sanitizers.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 
 setup_file() { lab_setup_file; }

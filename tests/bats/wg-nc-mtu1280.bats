@@ -3,6 +3,10 @@
 # never stall on a smaller MTU; TESTPLAN H3 at 10 MiB, D6 against a real peer).
 # Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): 10 MiB transfers at another
+# MTU; the data path runs under the sanitizers in wg-nc.bats.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 
 setup_file() { lab_setup_file --mtu 1280; }

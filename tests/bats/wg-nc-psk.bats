@@ -2,6 +2,10 @@
 # wg-nc with a PresharedKey against wireguard-go (TESTPLAN K1 "PSK on", B2 against a real peer).
 # Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): the PSK handshake is unit-
+# tested under the sanitizers; the data path runs in wg-nc.bats.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 
 setup_file() { lab_setup_file --psk; }

@@ -6,6 +6,10 @@
 # ping the built-in demo peer (libwgnet: lwIP's own echo reply) over loopback and need no root;
 # "offline:" tests stop before any traffic; "loopback:" tests send only to 127.0.0.1. Issue 12.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): wg-ping's own code is unit-
+# tested under the sanitizers; its tunnel path is wg-nc's.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 
 WGPING="$wgnc__build/tools/wg-ping/wg-ping"

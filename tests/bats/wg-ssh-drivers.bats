@@ -7,6 +7,10 @@
 # whose only way out is the tunnel.
 # Needs root; otherwise every test is skipped with the reason.
 
+# Normal build only (scripts/test runs the sanitizer pass without it): rsync/scp/git drive the
+# same wg-ssh session code wg-ssh.bats runs under the sanitizers.
+# bats file_tags=plain-build-only
+
 load ../lab/wgnc
 load ../lab/wgssh
 
