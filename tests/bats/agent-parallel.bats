@@ -75,9 +75,6 @@ agents_named() {
 
 @test "8 parallel wg-curl of the 10 MiB file, 5 rounds: every one intact, all through one agent" {
   local rounds=5 parallel=8 r i names=() round
-  # ASan: 2 rounds (a 10 MiB transfer costs ~5x the CPU there; 16 runs still race to start
-  # the agent and share it).
-  agent_is_sanitizer_build && rounds=2
   for r in $(seq 1 "$rounds"); do
     round=()
     BG_PIDS=()

@@ -2,10 +2,6 @@
 # wg-nc reaching wireguard-go over an IPv6 outer link: Endpoint = [2001:2::1]:51820
 # (TESTPLAN F5, K1 "v6 outer"). Needs root; otherwise every test is skipped with the reason.
 
-# Normal build only (scripts/test runs the sanitizer pass without it): the IPv6 outer path in
-# bulk; the data path runs under the sanitizers in wg-nc.bats.
-# bats file_tags=plain-build-only
-
 load ../lab/wgnc
 
 setup_file() { lab_setup_file --v6-endpoint; }
