@@ -198,6 +198,16 @@
  * peer's SACK of the probe in about an RTT instead of by the RTO (300 ms or more). Checked:
  * tests/unit/netstack/sack_sender_test.cpp. */
 #define LWIP_TCP_TLP 1
+/* Model-based congestion control and pacing (netstack/patches/0004-model-cc-pacing.patch) for
+ * connections that agreed SACK: the window follows the measured delivery rate times the
+ * minimum RTT (after BBR v1) instead of halving on every loss, and segments leave paced at that
+ * rate in bursts of at most 1 ms. Reno, which lwIP has, reads the random loss of a tunnel's
+ * path as congestion: uploads through 1% loss ran at its ceiling, 0.05x the kernel path here.
+ * Checked: tests/unit/netstack/bbr_model_test.cpp (the model, fake clock), sack_sender_test.cpp
+ * (pacing, loss), bench/lossy_link.sh (figures in the README). */
+#define LWIP_TCP_BBR 1
+/* Its microsecond clock (sys_arch.cpp): pacing a 40 MB/s flow spaces segments ~34 us apart. */
+#define LWIP_TCP_NOW_US() wgnet_lwip_now_us()
 /* SYN retransmissions before a connect gives up on its own (callers normally pass a timeout):
  * with the 1 s initial RTO the glue sets (RFC 6298) and lwIP's doubling backoff, 1+2+4+8+16+32 s,
  * about a minute, as Linux's default. lwIP's own 6 retries from its 3 s RTO would take 6 min. */

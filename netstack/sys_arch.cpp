@@ -52,6 +52,14 @@ u32_t sys_now(void) {
   return wgnet::netstack::now_ms();
 }
 
+u32_t wgnet_lwip_now_us(void) {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  // Wraps every 71 minutes; tcp_cc.c and tcp_bbr.c compare with wrap-safe subtraction.
+  return static_cast<uint32_t>(static_cast<uint64_t>(ts.tv_sec) * 1000000u +
+                               static_cast<uint64_t>(ts.tv_nsec) / 1000u);
+}
+
 uint32_t wgnet_lwip_rand(void) {
   return wgnet::netstack::random_u32();
 }

@@ -3,9 +3,11 @@
 #include "io/netstack_host.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "io/lwip_convert.hpp"
 #include "io/netstack_impl.hpp"
@@ -80,6 +82,16 @@ NetstackHost::~NetstackHost() = default;
 Result<void> NetstackHost::Impl::start(const NetstackConfig& config) {
   static std::once_flag lwip_once;
   std::call_once(lwip_once, [] { lwip_init(); });  // lwip_init registers timers: once only
+  // TCP congestion control for connections that agree SACK: the model (after BBR, lwipopts.h)
+  // unless WGNET_TCP_CC=reno asks for lwIP's Reno, to compare the two (bench/lossy_link.sh).
+  if (const char* cc = std::getenv("WGNET_TCP_CC"); cc != nullptr && *cc != '\0') {
+    std::string_view name(cc);
+    if (name != "model" && name != "reno") {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "WGNET_TCP_CC='" + std::string(name) + "': use 'model' or 'reno'");
+    }
+    tcp_cc_model_enabled = name == "model" ? 1 : 0;
+  }
   EventLoop* l = &loop;
   netstack::set_owner_check([l] { return l->in_loop_thread() || !l->is_running(); });
   alive = std::make_shared<Impl*>(this);

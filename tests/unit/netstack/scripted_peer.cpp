@@ -3,6 +3,8 @@
 #include <cstring>
 #include <thread>
 
+#include "lwip/priv/tcp_priv.h"
+
 namespace wgnet::testing {
 namespace {
 
@@ -106,6 +108,10 @@ ScriptedPeer::ScriptedPeer(Side& b) : b_(b) {
     };
   });
   b_.listen(ep("10.0.0.2", kListenPort));
+}
+
+void ScriptedPeer::use_reno_window() {
+  b_.on_loop([] { tcp_cc_model_enabled = 0; });
 }
 
 ScriptedPeer::~ScriptedPeer() {

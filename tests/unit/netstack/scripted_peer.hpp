@@ -68,6 +68,10 @@ class ScriptedPeer {
 
   // Handshake with or without SACK-permitted in the SYN; returns the SYN-ACK.
   Sent connect(bool offer_sack);
+  // Before connect(): B's connection uses lwIP's Reno window (initial 3 segments, doubling per
+  // round, halved on recovery) and no pacing, instead of the model (lwipopts.h LWIP_TCP_BBR),
+  // for tests whose expectations are that arithmetic. SACK recovery and RACK are the same.
+  void use_reno_window();
   // Sends data segment k (see the file comment) and returns B's first pure ACK in response.
   Sent send_seg(uint32_t k);
   // A pure ACK from the peer for B's data up to `ack`, with SACK blocks when not empty.
