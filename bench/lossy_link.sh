@@ -30,6 +30,11 @@
 #   BENCH_RUNS            transfers per path and row; the table shows the median (3)
 #   BENCH_TIMEOUT         bound of one transfer in seconds (150)
 #   BENCH_BUDGET          bound of all transfers in seconds (600): later ones are skipped
+#   BENCH_HARSH_UP_MIB    after the table's scenarios, one upload of this size per path through
+#                         BENCH_HARSH (0: none; issue 10's soak is 1024: about 15 minutes)
+#   BENCH_HARSH           relay options of that run ("--loss 5 --reorder 5 --reorder-ms 15
+#                         --dup 1", with BENCH_DELAY_MS and BENCH_SEED); its bound is
+#                         BENCH_HARSH_TIMEOUT seconds per transfer (900), outside BENCH_BUDGET
 # Exit status: 0, 1 when a transfer had no figure (timeout, failure, wrong digest, over budget) or
 # the lab did not come up, 2 when it cannot run here (not root, bad BENCH_* value).
 # Traffic stays inside the lab's namespaces (198.18.0.0/24 outer, 10.77.0.0/24 inner); every
@@ -52,7 +57,11 @@ SEED=${BENCH_SEED:-1}
 TIMEOUT=${BENCH_TIMEOUT:-150}
 BUDGET=${BENCH_BUDGET:-600}
 RUNS=${BENCH_RUNS:-3}
-for v in RUNS DIRECT_UP_MIB LOSSY_UP_MIB DOWN_MIB DELAY_MS SEED TIMEOUT BUDGET; do
+HARSH_UP_MIB=${BENCH_HARSH_UP_MIB:-0}
+HARSH=${BENCH_HARSH:---loss 5 --reorder 5 --reorder-ms 15 --dup 1}
+HARSH_TIMEOUT=${BENCH_HARSH_TIMEOUT:-900}
+for v in RUNS DIRECT_UP_MIB LOSSY_UP_MIB DOWN_MIB DELAY_MS SEED TIMEOUT BUDGET HARSH_UP_MIB \
+  HARSH_TIMEOUT; do
   case ${!v} in
     '' | *[!0-9]*) echo "lossy_link.sh: BENCH_$v must be a whole number, not '${!v}'" >&2; exit 2 ;;
   esac
@@ -348,6 +357,25 @@ for loss in $LOSSES; do
   COUNTERS+=("$(counters_row "$where" wgnet "$(lab_relay_down)")")
   COUNTERS+=("$(counters_row "$where" kernel "$(kern_relay_down)")")
 done
+
+# The soak: one large upload per path through loss, reordering and duplication at once (issue
+# 10: "1 GiB through 5% loss + reorder + duplication completes intact"), outside the budget.
+if [ "$HARSH_UP_MIB" -gt 0 ]; then
+  read -r file sha <<<"$(make_payload "$HARSH_UP_MIB")"
+  # shellcheck disable=SC2206 # relay options, split on purpose
+  opts=(--delay-ms "$DELAY_MS" --seed "$SEED" $HARSH --idle-seconds 900
+    --max-seconds $((2 * HARSH_TIMEOUT + 300)))
+  lab_relay_up "${opts[@]}" || exit 1
+  kern_relay_up "${opts[@]}" || { echo "lossy_link.sh: the kernel path's relay did not start" >&2; exit 1; }
+  kern_endpoint "$LAB_PEER_OUTER4:$KERN_RELAY_PORT" || exit 1
+  where="${DELAY_MS} ms each way, $HARSH"
+  RUNS=1 TIMEOUT=$HARSH_TIMEOUT BUDGET=$((SECONDS - BENCH_T0 + 2 * HARSH_TIMEOUT)) \
+    run_pair "upload $HARSH_UP_MIB MiB, $where" upload "$file" "$sha" $((HARSH_UP_MIB * 1024 * 1024))
+  mapfile -t -O "${#SOCKDROPS[@]}" SOCKDROPS < <(socket_drops "$where")
+  COUNTERS+=("$(counters_row "$where" wgnet "$(lab_relay_down)")")
+  COUNTERS+=("$(counters_row "$where" kernel "$(kern_relay_down)")")
+  rm -f "$file"
+fi
 
 echo
 echo "Lossy-link benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores," \

@@ -198,13 +198,14 @@
  * peer's SACK of the probe in about an RTT instead of by the RTO (300 ms or more). Checked:
  * tests/unit/netstack/sack_sender_test.cpp. */
 #define LWIP_TCP_TLP 1
-/* Model-based congestion control and pacing (netstack/patches/0004-model-cc-pacing.patch) for
- * connections that agreed SACK: the window follows the measured delivery rate times the
- * minimum RTT (after BBR v1) instead of halving on every loss, and segments leave paced at that
- * rate in bursts of at most 1 ms. Reno, which lwIP has, reads the random loss of a tunnel's
- * path as congestion: uploads through 1% loss ran at its ceiling, 0.05x the kernel path here.
- * Checked: tests/unit/netstack/bbr_model_test.cpp (the model, fake clock), sack_sender_test.cpp
- * (pacing, loss), bench/lossy_link.sh (figures in the README). */
+/* Model-based congestion control, pacing and RACK (netstack/patches/0004-model-cc-pacing.patch)
+ * for connections that agreed SACK: the window follows the measured delivery rate times the
+ * minimum RTT (after BBR v1) instead of halving on every loss, segments leave paced at that rate
+ * in bursts of about 1 ms, and a lost retransmission is resent when later data arrives instead of
+ * at the RTO. Reno, which lwIP has, reads the random loss of a tunnel's path as congestion:
+ * uploads through 1% loss ran at its ceiling, 0.05x the kernel path here. WGNET_TCP_CC=reno
+ * (netstack_host.cpp) keeps Reno, to compare. Checked: tests/unit/netstack/bbr_model_test.cpp
+ * (the model, fake clock), sack_sender_test.cpp (pacing, RACK), bench/lossy_link.sh (README). */
 #define LWIP_TCP_BBR 1
 /* Its microsecond clock (sys_arch.cpp): pacing a 40 MB/s flow spaces segments ~34 us apart. */
 #define LWIP_TCP_NOW_US() wgnet_lwip_now_us()

@@ -243,6 +243,52 @@ TEST(NetstackSackSender, LostRetransmissionIsResentBeforeTheTimeout) {
   });
 }
 
+// Pacing (netstack/patches/0004, tcp_cc.c): with the model on, a window that one ACK opens
+// leaves spread at the pacing rate, in bursts of about a millisecond, instead of all at once
+// (lwIP's way, which overflowed the peer's UDP socket on the direct lab path). The peer plays a
+// 20 ms round trip: it acknowledges each round's segments with one ACK 20 ms after the round
+// began, for six rounds of STARTUP, then the seventh round is timed.
+TEST(NetstackSackSender, ModelPacesTheWindowAnAckOpens) {
+  with_scripted_peer(
+      [](ScriptedPeer& peer) {
+        ASSERT_TRUE(peer.connect(true).sack_permitted);
+        std::thread writer([&peer] {
+          std::vector<uint8_t> data(1 << 20, 'x');
+          write_all(peer.app().fd.get(), data.data(), data.size());
+        });
+        constexpr auto kRtt = std::chrono::milliseconds(20);
+        size_t at = peer.captured();
+        uint32_t next_seq = peer.server_base();
+        std::vector<Sent> round;
+        for (int r = 0; r < 7; ++r) {
+          round.clear();
+          const auto end = std::chrono::steady_clock::now() + kRtt;
+          while (std::chrono::steady_clock::now() < end) {
+            auto s = peer.next(at, std::chrono::milliseconds(1));
+            if (s && s->payload > 0 && s->seq == next_seq) {
+              round.push_back(*s);
+              next_seq = end_of(*s);
+            }
+          }
+          if (r < 6) peer.ack(next_seq);
+        }
+        const uint32_t rate = peer.pacing_rate();
+        writer.join();
+        ASSERT_GT(rate, 0u) << "no pacing rate after six round trips";
+        ASSERT_GE(round.size(), 20u) << "the window did not grow to 20 segments in six rounds";
+        size_t bytes = 0;
+        for (const Sent& s : round) bytes += s.payload;
+        // At the rate, after the first millisecond's burst (and up to 2 ms of catch-up credit).
+        const auto paced = std::chrono::microseconds(uint64_t{bytes} * 1'000'000 / rate) -
+                           std::chrono::milliseconds(3);
+        const auto span = round.back().at - round.front().at;
+        EXPECT_GE(span, paced / 2)
+            << round.size() << " segments, " << bytes << " bytes at " << rate
+            << " bytes/s left within "
+            << std::chrono::duration_cast<std::chrono::microseconds>(span).count() << " us";
+      });
+}
+
 // Interop with a receiver that did not offer SACK: its options are not acted on (a SACK block
 // in its ACKs is ignored) and recovery is lwIP's own, one hole per three duplicate ACKs.
 TEST(NetstackSackSender, PeerWithoutSackGetsRenoRecovery) {

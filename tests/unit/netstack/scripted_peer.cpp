@@ -103,6 +103,7 @@ ScriptedPeer::ScriptedPeer(Side& b) : b_(b) {
     b_.tap = [this](std::span<const uint8_t> pkt) {
       auto s = decode(pkt);
       if (!s) return;
+      s->at = std::chrono::steady_clock::now();
       std::lock_guard lock(mu_);
       sent_.push_back(*s);
     };
@@ -112,6 +113,15 @@ ScriptedPeer::ScriptedPeer(Side& b) : b_(b) {
 
 void ScriptedPeer::use_reno_window() {
   b_.on_loop([] { tcp_cc_model_enabled = 0; });
+}
+
+uint32_t ScriptedPeer::pacing_rate() {
+  return b_.on_loop([] {
+    for (const tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+      if (pcb->local_port == kListenPort) return pcb->bbr.pacing_rate;
+    }
+    return uint32_t{0};
+  });
 }
 
 ScriptedPeer::~ScriptedPeer() {

@@ -45,7 +45,8 @@ struct Sent {
   uint32_t seq = 0, ack = 0;
   size_t payload = 0;
   bool sack_permitted = false;
-  std::optional<std::vector<Block>> sack;  // set when a SACK option is present
+  std::optional<std::vector<Block>> sack;      // set when a SACK option is present
+  std::chrono::steady_clock::time_point at{};  // when B sent it (set by the capture)
 };
 std::optional<Sent> decode(std::span<const uint8_t> pkt);
 
@@ -72,6 +73,8 @@ class ScriptedPeer {
   // round, halved on recovery) and no pacing, instead of the model (lwipopts.h LWIP_TCP_BBR),
   // for tests whose expectations are that arithmetic. SACK recovery and RACK are the same.
   void use_reno_window();
+  // The pacing rate (bytes/s) B's model has set for the scripted connection; 0: none yet.
+  uint32_t pacing_rate();
   // Sends data segment k (see the file comment) and returns B's first pure ACK in response.
   Sent send_seg(uint32_t k);
   // A pure ACK from the peer for B's data up to `ack`, with SACK blocks when not empty.
