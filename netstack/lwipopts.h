@@ -162,8 +162,12 @@
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 5
 #define TCP_WND (1024 * 1024)
-/* Send side as large as the receive side, for the same bandwidth-delay reason. */
-#define TCP_SND_BUF (1024 * 1024)
+/* Send side twice the receive side: the same bandwidth-delay reason, plus loss. Data the peer
+ * has SACKed stays in the send buffer until the hole below it is repaired, a round trip or more;
+ * with 1 MiB, uploads through 0.1% and 1% loss at 10 ms each way were held to 15-18 MB/s
+ * (0.71-0.85x the kernel path beside them), with 2 MiB 21-23 MB/s (1.10-1.17x). The buffer is
+ * allocated as the application writes, so idle connections do not pay for it. */
+#define TCP_SND_BUF (2 * 1024 * 1024)
 /* snd_queuelen counts pbufs (u16): our copied writes make about one per MSS; 4x leaves room for
  * partly filled segments. lwIP wants at least 2 * TCP_SND_BUF / TCP_MSS. */
 #define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)

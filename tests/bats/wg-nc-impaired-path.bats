@@ -9,7 +9,12 @@ source "$BATS_TEST_DIRNAME/../lab/relay.bash"
 setup_file() { lab_setup_file; }
 teardown_file() { lab_teardown_file; }
 setup() { wgnc_skip_if_unusable; }
-teardown() { lab_relay_down >&3 || true; }
+teardown() {
+  lab_relay_down >&3 || true
+  if [ -n "${PEER_SACK_BEFORE:-}" ]; then
+    ip netns exec "$LAB_PEER_NS" sysctl -qw "net.ipv4.tcp_sack=$PEER_SACK_BEFORE"
+  fi
+}
 
 # Start-up handshake race (issue 11): with a round trip longer than the 50 ms start-up retry, the
 # responder answers two initiations; a session must come from whichever answer arrives, with
@@ -107,4 +112,26 @@ impaired__peer_tcpext() {
     <"$BATS_TEST_TMPDIR/harsh.bin"
   assert_success
   assert_output "$sha 33554432"
+}
+
+# Interop with a peer that does not do SACK (issue 10: "option negotiation"): the peer
+# namespace's Linux with net.ipv4.tcp_sack=0 neither offers nor accepts SACK-permitted, so both
+# directions fall back to lwIP's and Linux's NewReno (the model and RACK need SACK: lwipopts.h).
+# Through 1% loss both transfers stay intact; the peer's sender recovers by NewReno only.
+# Normal build only: the unit test PeerWithoutSackGetsRenoRecovery runs this path under ASan.
+# bats test_tags=plain-build-only
+@test "a peer without SACK: upload and download through 1% loss intact, by NewReno" {
+  PEER_SACK_BEFORE=$(ip netns exec "$LAB_PEER_NS" sysctl -n net.ipv4.tcp_sack)
+  ip netns exec "$LAB_PEER_NS" sysctl -qw net.ipv4.tcp_sack=0
+  lab_relay_up --delay-ms 10 --loss 1 --seed 5
+  local sack_before reno_before
+  sack_before=$(impaired__peer_tcpext TCPSackRecovery)
+  reno_before=$(impaired__peer_tcpext TCPRenoRecovery)
+  lab_tool_conf 120 "$WGNC" "$LAB_CONF" 10.77.0.1 9001 </dev/null >"$BATS_TEST_TMPDIR/down.bin"
+  [ "$(sha256sum <"$BATS_TEST_TMPDIR/down.bin" | cut -d' ' -f1)" = "$LAB_SOURCE_SHA" ]
+  [ "$(impaired__peer_tcpext TCPSackRecovery)" -eq "$sack_before" ]
+  [ "$(impaired__peer_tcpext TCPRenoRecovery)" -gt "$reno_before" ]
+  run --separate-stderr lab_tool_conf 120 "$WGNC" "$LAB_CONF" -N 10.77.0.1 9000 <"$LAB_DIR/up.bin"
+  assert_success
+  assert_output "$UP_SHA 10485760"
 }

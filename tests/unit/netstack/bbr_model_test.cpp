@@ -115,6 +115,17 @@ TEST(BbrModel, ProbeBwWindowIsTwoBandwidthDelayProducts) {
   EXPECT_LE(p.cwnd, 2 * kBdp + 3 * kMss + kBdp / kAcksPerRound + kMss);
 }
 
+// A sub-millisecond path (loopback, the lab's direct veth): the ends work in batches of about a
+// millisecond, so the window allows for a 1 ms round trip at least (TCP_BBR_MIN_RTT_FLOOR_US).
+TEST(BbrModel, SubMillisecondPathGetsTheWindowOfAMillisecond) {
+  FakePath p;
+  constexpr uint32_t kFast = 100'000'000;            // 100 MB/s
+  p.settle(kFast, 100);                              // 100 us: a BDP of 10 kB
+  for (int r = 0; r < 40; ++r) p.round(kFast, 100);  // grows by what is acked: 10 kB a round
+  EXPECT_EQ(p.bbr.min_rtt_us, 100u);
+  EXPECT_GE(p.cwnd, 2 * kFast / 1000) << "two BDPs of a 1 ms round trip";
+}
+
 // The point of the model (issue 10): Reno halves its window on every loss, so 1% random loss
 // at 20 ms holds it to ~0.8 MB/s whatever the link. Here 1% of the data goes missing each round
 // (the delivery rate is 1% lower) and every ACK comes during loss recovery: the window and the
