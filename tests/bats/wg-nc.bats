@@ -58,6 +58,17 @@ config_from_long_option() {
   assert_output "$UP_SHA 10485760"
 }
 
+# WGNET_TCP_CC (man wg-nc, lwipopts.h LWIP_TCP_BBR): 'reno' selects lwIP's Reno instead of the
+# model-based control, for comparisons; anything else is refused before the tunnel opens.
+@test "WGNET_TCP_CC=reno still uploads intact; an unknown name is one error line, exit 1" {
+  WGNET_TCP_CC=reno run --separate-stderr nc_tool -N 10.77.0.1 9000 <"$LAB_DIR/up.bin"
+  assert_success
+  assert_output "$UP_SHA 10485760"
+  WGNET_TCP_CC=cubic run --separate-stderr nc_tool -N 10.77.0.1 9000 </dev/null
+  assert_failure 1
+  [ "$stderr" = "wg-nc: error: WGNET_TCP_CC='cubic': use 'model' or 'reno'" ]
+}
+
 @test "10 MiB download: SHA-256 of what wg-nc wrote matches the source" {
   nc_tool 10.77.0.1 9001 </dev/null >"$BATS_TEST_TMPDIR/down.bin"
   [ "$(stat -c %s "$BATS_TEST_TMPDIR/down.bin")" -eq "$LAB_SOURCE_BYTES" ]
