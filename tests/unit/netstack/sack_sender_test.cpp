@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/sys.h"
 #include "netstack/scripted_peer.hpp"
 
 namespace wgnet::testing {
@@ -173,6 +175,50 @@ TEST(NetstackSackSender, TailLossProbeFiresOnALostTail) {
     const size_t done = peer.captured();
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     EXPECT_TRUE(data_only(peer.since(done)).empty()) << "data sent after everything was acked";
+  });
+}
+
+// netstack/patches/0002: no tail loss probe while a retransmission waits in unsent. A hole found
+// lost late in a recovery that then ended (held back by pipe or pacing) sits in unsent below the
+// last unacked segment; the probe, which goes at unsent's head, once went in front of it. Unsent
+// was then out of order and a 1 GiB upload through 5% loss lost a segment from the queues and
+// stalled (bench/lossy_link.sh's soak). That state takes a long lossy transfer to reach, so the
+// test sets it up on the pcb: segment 5 queued for resend, recovery over, the probe due.
+TEST(NetstackSackSender, NoTailLossProbeWhileARetransmissionWaitsInUnsent) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    peer.use_reno_window();
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    auto f = twelve_in_flight(peer, 21 * kMssBytes);  // the 12 are the end of the data
+    ASSERT_EQ(f.size(), 12u);
+    const size_t before = peer.captured();
+    bool sorted = false;
+    uint32_t probe_end = 1;
+    peer.with_pcb([&](tcp_pcb* pcb) {
+      ASSERT_EQ(pcb->unsent, nullptr);
+      ASSERT_FALSE(pcb->flags & TF_INFR);
+      tcp_seg** link = &pcb->unacked;
+      while (*link != nullptr && lwip_ntohl((*link)->tcphdr->seqno) != f[5].seq)
+        link = &(*link)->next;
+      ASSERT_NE(*link, nullptr);
+      tcp_seg* hole = *link;
+      *link = hole->next;
+      hole->next = nullptr;
+      hole->sack |= TF_SEG_RESENT;
+      pcb->unsent = hole;
+      pcb->cwnd = 0;  // nothing may leave by the window: only a probe would
+      pcb->tlp_high = 0;
+      tcp_tlp_timer(pcb, sys_now() + 60'000);  // the probe's time is long past
+      sorted = true;
+      for (tcp_seg* s = pcb->unsent; s != nullptr && s->next != nullptr; s = s->next)
+        sorted = sorted && lwip_ntohl(s->tcphdr->seqno) < lwip_ntohl(s->next->tcphdr->seqno);
+      probe_end = pcb->tlp_high;
+      // Back to a state the peer's ACK can finish: the hole is resent by the window again.
+      pcb->cwnd = 12 * kMssBytes;
+    });
+    EXPECT_TRUE(sorted) << "the probe went in front of the queued retransmission";
+    EXPECT_EQ(probe_end, 0u) << "a probe was sent while a retransmission waited";
+    EXPECT_TRUE(resent_since(peer, before, f).empty()) << "something was resent";
+    peer.ack(end_of(f[11]));
   });
 }
 

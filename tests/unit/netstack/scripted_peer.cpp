@@ -116,11 +116,20 @@ void ScriptedPeer::use_reno_window() {
 }
 
 uint32_t ScriptedPeer::pacing_rate() {
-  return b_.on_loop([] {
-    for (const tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
-      if (pcb->local_port == kListenPort) return pcb->bbr.pacing_rate;
+  uint32_t rate = 0;
+  with_pcb([&rate](tcp_pcb* pcb) { rate = pcb->bbr.pacing_rate; });
+  return rate;
+}
+
+void ScriptedPeer::with_pcb(const std::function<void(tcp_pcb*)>& fn) {
+  b_.on_loop([&fn] {
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+      if (pcb->local_port == kListenPort) {
+        fn(pcb);
+        return;
+      }
     }
-    return uint32_t{0};
+    ADD_FAILURE() << "no active pcb on port " << kListenPort;
   });
 }
 

@@ -16,6 +16,8 @@
 
 #include "netstack/two_stacks.hpp"
 
+struct tcp_pcb;
+
 namespace wgnet::testing {
 
 using Bytes = std::vector<uint8_t>;
@@ -75,6 +77,9 @@ class ScriptedPeer {
   void use_reno_window();
   // The pacing rate (bytes/s) B's model has set for the scripted connection; 0: none yet.
   uint32_t pacing_rate();
+  // Runs fn on B's loop thread with the scripted connection's pcb (white-box tests of states
+  // the peer's packets alone cannot set up in time).
+  void with_pcb(const std::function<void(tcp_pcb*)>& fn);
   // Sends data segment k (see the file comment) and returns B's first pure ACK in response.
   Sent send_seg(uint32_t k);
   // A pure ACK from the peer for B's data up to `ack`, with SACK blocks when not empty.
