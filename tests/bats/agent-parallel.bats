@@ -202,10 +202,24 @@ progress_at_least() { [ "$(cat "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
   assert_equal "$(grep -c ' 0 hello from web.lab.wgnet$' "$d/own" "$d/shared")" \
     "$d/own:$runs
 $d/shared:$runs"
-  local own shared
-  own=$(cut -d' ' -f1 "$d/own" | median)
-  shared=$(cut -d' ' -f1 "$d/shared" | median)
-  echo "# small GET median of $runs: ${own} ms with its own tunnel, ${shared} ms through the agent" >&3
-  [ "$shared" -lt "$own" ] ||
-    fail "through the agent ${shared} ms is not quicker than ${own} ms (ms: $(cut -d' ' -f1 "$d/shared" | tr '\n' ' ')vs $(cut -d' ' -f1 "$d/own" | tr '\n' ' '))"
+  # The medians compared at most twice. On an idle machine the agent wins by ~10 ms (45 against
+  # 55); in CI, beside the sanitizer build, both once came out at 80 (76-89 against 74-99 ms).
+  # A second measurement starts over: the agent stopped (the own-tunnel runs would take the
+  # peer's session from it), own runs, then a fresh agent, started before its runs are timed.
+  local own shared attempt
+  agent_none_left() { [ "$(agent_count)" -eq 0 ]; }
+  for attempt in 1 2; do
+    own=$(cut -d' ' -f1 "$d/own" | median)
+    shared=$(cut -d' ' -f1 "$d/shared" | median)
+    echo "# small GET median of $runs: ${own} ms with its own tunnel, ${shared} ms through the agent" >&3
+    [ "$shared" -lt "$own" ] && break
+    [ "$attempt" = 1 ] ||
+      fail "through the agent ${shared} ms is not quicker than ${own} ms (ms: $(cut -d' ' -f1 "$d/shared" | tr '\n' ' ')vs $(cut -d' ' -f1 "$d/own" | tr '\n' ' '))"
+    agent_cli stop -c "$LAB_CONF"
+    lab__wait 10 agent_none_left || fail "the agent did not stop"
+    timed_runs "$runs" env WGNET_NO_SHARE=1 "${get[@]}" >"$d/own"
+    run --separate-stderr wgcurl -sS http://web.lab.wgnet/
+    assert_success
+    timed_runs "$runs" "${get[@]}" >"$d/shared"
+  done
 }
