@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 namespace wgnet::io {
@@ -107,18 +108,39 @@ void EventLoop::stop() {
   post([] {});  // wake the loop so it sees the flag
 }
 
-int EventLoop::timeout_ms(Clock::time_point now) {
+std::optional<EventLoop::Clock::duration> EventLoop::wait_time(Clock::time_point now) {
   {
     std::lock_guard lock(posted_mu_);
-    if (!posted_.empty()) return 0;
+    if (!posted_.empty()) return Clock::duration::zero();
   }
   auto earliest = Clock::time_point::max();
   for (const auto& t : timers_) earliest = std::min(earliest, t.next_deadline());
-  if (earliest == Clock::time_point::max()) return -1;
-  if (earliest <= now) return 0;
+  if (earliest == Clock::time_point::max()) return std::nullopt;
+  if (earliest <= now) return Clock::duration::zero();
+  return std::min<Clock::duration>(earliest - now, std::chrono::hours(24));
+}
+
+int EventLoop::wait(epoll_event* events, int max_events, std::optional<Clock::duration> timeout) {
+  // Nanoseconds: TCP pacing wakes every few hundred microseconds on a fast path, and a
+  // millisecond timeout would turn each wait into a whole millisecond.
+  if (use_pwait2_) {
+    timespec ts{};
+    timespec* ts_ptr = nullptr;
+    if (timeout) {
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout).count();
+      ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+      ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+      ts_ptr = &ts;
+    }
+    int n = ::epoll_pwait2(epoll_.get(), events, max_events, ts_ptr, nullptr);
+    if (n >= 0 || errno != ENOSYS) return n;
+    use_pwait2_ = false;  // a kernel before 5.11
+  }
   // Round up: waking a little late is harmless, waking early would spin until the deadline.
-  auto wait = std::chrono::ceil<std::chrono::milliseconds>(earliest - now).count();
-  return wait > 24 * 3600 * 1000 ? 24 * 3600 * 1000 : static_cast<int>(wait);
+  int ms = timeout
+               ? static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(*timeout).count())
+               : -1;
+  return ::epoll_wait(epoll_.get(), events, max_events, ms);
 }
 
 void EventLoop::run() {
@@ -126,7 +148,7 @@ void EventLoop::run() {
   running_.store(true, std::memory_order_release);
   epoll_event events[kMaxEvents];
   while (!stop_.load(std::memory_order_acquire)) {
-    int n = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeout_ms(Clock::now()));
+    int n = wait(events, kMaxEvents, wait_time(Clock::now()));
     if (n < 0 && errno != EINTR) break;  // only EBADF/EINVAL: a bug, nothing to retry
     if (n > 0) dispatch(events, n);
     run_posted();

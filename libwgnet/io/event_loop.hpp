@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -80,7 +81,9 @@ class EventLoop {
   };
 
   EventLoop(Fd epoll, Fd wake);
-  int timeout_ms(Clock::time_point now);
+  // How long to sleep: nullopt when there is no deadline (until an event).
+  std::optional<Clock::duration> wait_time(Clock::time_point now);
+  int wait(epoll_event* events, int max_events, std::optional<Clock::duration> timeout);
   void dispatch(const epoll_event* events, int n);
   void fire_timers();
   void run_posted();
@@ -95,6 +98,7 @@ class EventLoop {
   std::vector<TimerSource> timers_;
   std::vector<std::function<void()>> before_sleep_;
   TimerId next_timer_ = 1;
+  bool use_pwait2_ = true;  // epoll_pwait2 (Linux 5.11): sleeps with nanosecond timeouts
 
   std::mutex posted_mu_;
   std::vector<std::function<void()>> posted_;

@@ -2,7 +2,9 @@
 // lifetimes of bridges, listeners and bindings.
 #include "io/netstack_host.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -18,6 +20,7 @@
 #include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "netstack_glue.hpp"
+#include "wgnet_lwip_hooks.h"  // wgnet_lwip_now_us: LWIP_TCP_NOW_US, pacing times
 
 namespace wgnet::io {
 namespace {
@@ -250,17 +253,30 @@ void NetstackHost::Impl::send_packet(pbuf* p) {
 // ---- timers ----
 
 EventLoop::Clock::time_point NetstackHost::Impl::next_deadline() const {
+  // lwIP's microsecond clock is read first: both are CLOCK_MONOTONIC, and the deadline made
+  // from the later reading cannot come before the pacing time it stands for (on_timers would
+  // find it not yet due and the loop would spin until it was).
+  const u32_t now_us = LWIP_TCP_NOW_US();
   auto now = EventLoop::Clock::now();
   auto deadline = EventLoop::Clock::time_point::max();
   u32_t sleep_ms = sys_timeouts_sleeptime();
   if (sleep_ms == 0) return EventLoop::Clock::time_point::min();  // due now
   if (sleep_ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE) deadline = now + std::chrono::milliseconds(sleep_ms);
+  if (u32_t wake_us; tcp_cc_pace_next_wake(&wake_us)) {
+    auto until = static_cast<int32_t>(wake_us - now_us);  // wraps every 71 minutes
+    deadline = std::min(deadline, now + std::chrono::microseconds(std::max(until, 0)));
+  }
   if (!dial_deadlines.empty()) deadline = std::min(deadline, dial_deadlines.begin()->first);
   return deadline;
 }
 
 void NetstackHost::Impl::on_timers() {
   sys_check_timeouts();
+  // TCP pacing: connections held for their departure time (lwIP patch 0004, tcp_cc.c)
+  if (u32_t wake_us;
+      tcp_cc_pace_next_wake(&wake_us) && static_cast<int32_t>(wake_us - LWIP_TCP_NOW_US()) <= 0) {
+    tcp_cc_pace_resume();
+  }
   limit_time_wait();  // outside lwIP's input path; also covers connections we accepted
   auto now = EventLoop::Clock::now();
   while (!dial_deadlines.empty() && dial_deadlines.begin()->first <= now) {

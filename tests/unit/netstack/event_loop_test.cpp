@@ -143,6 +143,42 @@ TEST(EventLoop, TimerSourceFiresAtItsDeadlineWithoutPolling) {
   EXPECT_LE(deadline_queries, 6);
 }
 
+// TCP pacing (lwIP patch 0004) wakes the loop every few hundred microseconds on a fast path: a
+// deadline 200 us away must not cost a whole millisecond. 50 such deadlines in a row take at
+// least 50 ms when timeouts are rounded up to milliseconds (epoll_wait), about 10-15 ms with
+// nanosecond timeouts (epoll_pwait2); the bound leaves 3x for a loaded machine.
+TEST(EventLoop, SubMillisecondDeadlinesAreNotRoundedUpToMilliseconds) {
+  auto loop = EventLoop::create();
+  ASSERT_TRUE(loop.ok());
+  EventLoop& l = **loop;
+  constexpr int kWakeups = 50;
+  int fired = 0;
+  auto deadline = Clock::now() + 200us;
+  int deadline_queries = 0;
+  l.add_timer_source(
+      [&] {
+        ++deadline_queries;
+        return deadline;
+      },
+      [&] {
+        if (Clock::now() < deadline) return;  // early: the loop asks again
+        if (++fired == kWakeups) {
+          l.stop();
+          deadline = Clock::time_point::max();
+          return;
+        }
+        deadline = Clock::now() + 200us;
+      });
+  auto start = Clock::now();
+  l.run();
+  auto took = Clock::now() - start;
+  EXPECT_EQ(fired, kWakeups);
+  EXPECT_GE(took, kWakeups * 200us);
+  EXPECT_LT(took, 45ms) << "each 200 us deadline cost about a millisecond";
+  // Sleeps, not a busy loop: about one wait per deadline (and one to stop).
+  EXPECT_LE(deadline_queries, 4 * kWakeups);
+}
+
 // A source computes its deadline from the clock when asked: "due" comes back as now() + 0,
 // which must count as due even though it is later than any instant read before the call.
 TEST(EventLoop, DeadlineComputedAsNowPlusZeroFires) {

@@ -335,6 +335,43 @@ TEST(NetstackSackSender, ModelPacesTheWindowAnAckOpens) {
       });
 }
 
+// Pacing on a path shorter than a millisecond (a LAN, the lab's direct path), where paths under
+// 1 ms used to go unpaced: the model's state is set by hand (a 300 us minimum RTT, 5 MB/s) and
+// no ACK comes to change it; the 64 KiB the peer's window allows leave in bursts of 1 ms of data
+// (plus two bursts of credit at the start), over about 10 ms, not at once. The pacing wake-ups
+// come from the host's event loop (tcp_cc_pace_next_wake), not from lwIP's millisecond timeouts.
+TEST(NetstackSackSender, ModelPacesAPathShorterThanAMillisecond) {
+  with_scripted_peer([](ScriptedPeer& peer) {
+    ASSERT_TRUE(peer.connect(true).sack_permitted);
+    constexpr uint32_t kRate = 5'000'000;
+    peer.with_pcb([](tcp_pcb* pcb) {
+      pcb->bbr.has_rtt = 1;
+      pcb->bbr.min_rtt_us = 300;
+      pcb->bbr.pacing_rate = kRate;
+      pcb->cwnd = 1 << 20;
+    });
+    size_t at = peer.captured();
+    std::vector<uint8_t> data(64 << 10, 'x');
+    ASSERT_TRUE(write_all(peer.app().fd.get(), data.data(), data.size()));
+    std::vector<Sent> sent;
+    size_t bytes = 0;
+    while (bytes < 60'000) {
+      auto s = peer.next(at, std::chrono::milliseconds(200));
+      if (!s) break;
+      if (s->payload == 0) continue;
+      sent.push_back(*s);
+      bytes += s->payload;
+    }
+    ASSERT_GE(bytes, 60'000u) << "the window's data did not all leave within 200 ms gaps";
+    EXPECT_EQ(peer.pacing_rate(), kRate) << "something changed the rate the test set";
+    // 60 kB at 5 MB/s is 12 ms; less the first burst and its credit (3 ms of data): 9 ms.
+    const auto span = sent.back().at - sent.front().at;
+    EXPECT_GE(span, std::chrono::milliseconds(6))
+        << sent.size() << " segments left within "
+        << std::chrono::duration_cast<std::chrono::microseconds>(span).count() << " us";
+  });
+}
+
 // Interop with a receiver that did not offer SACK: its options are not acted on (a SACK block
 // in its ACKs is ignored) and recovery is lwIP's own, one hole per three duplicate ACKs.
 TEST(NetstackSackSender, PeerWithoutSackGetsRenoRecovery) {
