@@ -441,8 +441,9 @@ TEST(NetstackTcp, BridgeDestroyedWhileWaitingForFlush) {
 
 // H7: one reader stalls; the window of that connection closes (the sender blocks, our queue
 // stays bounded by the window), the other connection is unaffected, and the stalled one resumes
-// with every byte intact.
-constexpr size_t kSlowTotal = 8 << 20;
+// with every byte intact. The data is four receive windows: more than the windows, send buffers
+// and socket buffers between the two applications can hold, so the sender must block.
+constexpr size_t kSlowTotal = 4 * static_cast<size_t>(TCP_WND);
 
 TEST(NetstackTcp, SlowReaderBackpressure) {
     run_pair(
@@ -482,7 +483,7 @@ TEST(NetstackTcp, SlowReaderBackpressure) {
         auto [n, h] = receive_all(fast.fd.get());
         EXPECT_EQ(n, kSlowTotal);
         EXPECT_EQ(h, pattern_hash(2, kSlowTotal));
-        // H7: the stalled connection's advertised window closes (from 1 MiB)... "fast" can be
+        // H7: the stalled connection's advertised window closes (from TCP_WND)... "fast" can be
         // complete while the slow sender is still filling that window (seen under ASan), so
         // the closing is waited for, bounded.
         auto smallest_window = [] {
