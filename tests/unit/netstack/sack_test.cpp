@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "lwip/opt.h"
 #include "netstack/scripted_peer.hpp"
 
 namespace wgnet::testing {
@@ -52,6 +53,43 @@ void expect_script(bool offer_sack, const std::vector<Step>& steps) {
 TEST(NetstackSack, SynAckOffersSackOnlyWhenTheSynDid) {
   with_scripted_peer([](ScriptedPeer& peer) { EXPECT_TRUE(peer.connect(true).sack_permitted); });
   with_scripted_peer([](ScriptedPeer& peer) { EXPECT_FALSE(peer.connect(false).sack_permitted); });
+}
+
+// The receive window a handshake leaves (netstack/patches/0005): TCP_WND when the SYN offered
+// SACK and window scaling, TCP_WND_WITHOUT_SACK when it offered scaling only. Stacks order the
+// options differently (Linux: SACK-permitted before window scale; Windows: after), so both
+// orders. Read from B's ACK of the peer's first segment (the header's field, unscaled), which
+// must lie in [low, high]. (Each side runs in a process of its own: checked where it is read.)
+void expect_window_field(const Bytes& syn_options, uint32_t low, uint32_t high, const char* what) {
+  with_scripted_peer([&](ScriptedPeer& peer) {
+    peer.connect_with_options(syn_options);
+    const uint32_t field = peer.send_seg(0).window;
+    EXPECT_GE(field, low) << what;
+    EXPECT_LE(field, high) << what;
+  });
+}
+
+Bytes options(std::initializer_list<Bytes> parts) {
+  Bytes all;
+  for (const Bytes& p : parts) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
+TEST(NetstackSack, FullWindowOnlyWhenThePeerAgreedSack) {
+  static_assert(TCP_WND_WITHOUT_SACK < TCP_WND / 2);
+  const Bytes ws = window_scale_option(7);
+  // One segment (kSegLen) may still be in the window when B acknowledges it.
+  const uint32_t slack = (2 * kSegLen >> TCP_RCV_SCALE) + 1;
+  const uint32_t full = TCP_WND >> TCP_RCV_SCALE,
+                 without_sack = TCP_WND_WITHOUT_SACK >> TCP_RCV_SCALE;
+  expect_window_field(options({kMssOption, kSackPermittedOption, ws}), full - slack, full,
+                      "SACK-permitted, then window scale: the full window");
+  expect_window_field(options({kMssOption, ws, kSackPermittedOption}), full - slack, full,
+                      "window scale, then SACK-permitted: the full window");
+  expect_window_field(options({kMssOption, ws}), without_sack - slack, without_sack,
+                      "window scale without SACK: TCP_WND_WITHOUT_SACK");
+  expect_window_field(options({kMssOption, kSackPermittedOption}), 0xFFFF - 2 * kSegLen, 0xFFFF,
+                      "no window scale: what 16 bits carry");
 }
 
 TEST(NetstackSack, OwnSynOffersSack) {

@@ -8,9 +8,6 @@
 namespace wgnet::testing {
 namespace {
 
-const Bytes kMss = {2, 4, 0x05, 0x64};
-const Bytes kSackPermitted = {1, 1, 4, 2};
-
 void put16(Bytes& b, size_t at, uint16_t v) {
   b[at] = static_cast<uint8_t>(v >> 8);
   b[at + 1] = static_cast<uint8_t>(v);
@@ -24,6 +21,13 @@ uint32_t get32(std::span<const uint8_t> b, size_t at) {
 }
 
 }  // namespace
+
+const Bytes kMssOption = {2, 4, 0x05, 0x64};
+const Bytes kSackPermittedOption = {1, 1, 4, 2};
+
+Bytes window_scale_option(uint8_t shift) {
+  return {1, 3, 3, shift};
+}
 
 std::ostream& operator<<(std::ostream& os, const Block& b) {
   return os << "[" << b.left << "," << b.right << ")";
@@ -72,6 +76,7 @@ std::optional<Sent> decode(std::span<const uint8_t> pkt) {
   s.seq = get32(tcp, 4);
   s.ack = get32(tcp, 8);
   s.payload = tcp.size() - doff;
+  s.window = static_cast<uint16_t>(tcp[14] << 8 | tcp[15]);
   for (size_t i = 20; i < doff;) {
     const uint8_t kind = tcp[i];
     if (kind == 0) break;
@@ -165,10 +170,14 @@ std::vector<Sent> ScriptedPeer::since(size_t from) {
 }
 
 Sent ScriptedPeer::connect(bool offer_sack) {
-  Bytes opts = kMss;
-  if (offer_sack) opts.insert(opts.end(), kSackPermitted.begin(), kSackPermitted.end());
+  Bytes opts = kMssOption;
+  if (offer_sack) opts.insert(opts.end(), kSackPermittedOption.begin(), kSackPermittedOption.end());
+  return connect_with_options(opts);
+}
+
+Sent ScriptedPeer::connect_with_options(const Bytes& syn_options) {
   size_t at = captured();
-  inject(segment(kSyn, kPeerIss, 0, opts, 0));
+  inject(segment(kSyn, kPeerIss, 0, syn_options, 0));
   auto synack = next(at);
   EXPECT_TRUE(synack && synack->flags == (kSyn | kAck)) << "no SYN-ACK";
   if (!synack) return {};

@@ -40,6 +40,10 @@ std::ostream& operator<<(std::ostream& os, const Block& b);
 Bytes segment(uint8_t flags, uint32_t seq, uint32_t ack, const Bytes& options, size_t payload);
 // A SACK option (two NOPs, kind 5) listing `blocks`.
 Bytes sack_option(const std::vector<Block>& blocks);
+// SYN options: MSS 1380, SACK-permitted, window scale (a NOP, kind 3) with `shift`.
+extern const Bytes kMssOption;
+extern const Bytes kSackPermittedOption;
+Bytes window_scale_option(uint8_t shift);
 
 // One TCP segment B sent to the peer, decoded.
 struct Sent {
@@ -47,6 +51,7 @@ struct Sent {
   uint32_t seq = 0, ack = 0;
   size_t payload = 0;
   bool sack_permitted = false;
+  uint16_t window = 0;                         // the header's field, unscaled
   std::optional<std::vector<Block>> sack;      // set when a SACK option is present
   std::chrono::steady_clock::time_point at{};  // when B sent it (set by the capture)
 };
@@ -71,6 +76,8 @@ class ScriptedPeer {
 
   // Handshake with or without SACK-permitted in the SYN; returns the SYN-ACK.
   Sent connect(bool offer_sack);
+  // Handshake with exactly these SYN options (see kMssOption); returns the SYN-ACK.
+  Sent connect_with_options(const Bytes& syn_options);
   // Before connect(): B's connection uses lwIP's Reno window (initial 3 segments, doubling per
   // round, halved on recovery) and no pacing, instead of the model (lwipopts.h LWIP_TCP_BBR),
   // for tests whose expectations are that arithmetic. SACK recovery and RACK are the same.
