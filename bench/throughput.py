@@ -36,6 +36,12 @@ def write_conf(path, text):
         f.write(text)
 
 
+# Each wg-nc runs its own tunnel: with the default (a shared wgnet-agent per config) the work
+# would happen in two agents this script neither times nor stops, and the CPU and RSS printed
+# would be the tools' fd bridging only.
+TOOL_ENV = dict(os.environ, WGNET_NO_SHARE="1")
+
+
 def run(cmd, **kw):
     """Starts cmd and returns (Popen, holder) where holder gets rusage when it exits."""
     p = subprocess.Popen(cmd, **kw)
@@ -100,7 +106,7 @@ def main():
         for _ in range(args.size_mib - 1):
             want.update(block)
 
-        server, srv = run([nc, "-c", f"{tmp}/a.conf", "-l", "10.99.0.1", "5001"],
+        server, srv = run([nc, "-c", f"{tmp}/a.conf", "-l", "10.99.0.1", "5001"], env=TOOL_ENV,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         got = hashlib.sha256()
         received = [0]
@@ -119,7 +125,7 @@ def main():
         start = time.monotonic()
         with open(src, "rb") as data:
             client, cli = run([nc, "-c", f"{tmp}/b.conf", "-N", "10.99.0.1", "5001"], stdin=data,
-                              stderr=subprocess.PIPE)
+                              env=TOOL_ENV, stderr=subprocess.PIPE)
         for proc, h in ((client, cli), (server, srv)):
             h["thread"].join(args.timeout)
             if h["thread"].is_alive():
